@@ -1,0 +1,109 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
+import fastifyStatic from '@fastify/static'
+import fastifySwagger from '@fastify/swagger'
+import fastifySwaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { ErrorCode, errorCodes } from '@nabij/shared/api/errors'
+import type { Config } from './config.js'
+import type { Database, Db } from './db/connect.js'
+import { healthRoutes } from './modules/health/routes.js'
+import { languagePlugin } from './plugins/language.js'
+
+/** What every capability module receives: its dependencies, passed explicitly rather than decorated. */
+export interface ModuleOptions {
+  config: Config
+  database: Database
+  db: Db
+}
+
+export const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url))
+
+/** Fastify's and its plugins' own error codes, mapped onto our stable codes. */
+const frameworkCodes: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: ErrorCode.BodyTooLarge,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ErrorCode.UnsupportedMediaType,
+  FST_INVALID_MULTIPART_CONTENT_TYPE: ErrorCode.UnsupportedMediaType,
+  FST_REQ_FILE_TOO_LARGE: ErrorCode.PhotoTooLarge,
+  FST_FILES_LIMIT: ErrorCode.TooManyPhotos,
+  FST_ERR_CTP_EMPTY_JSON_BODY: ErrorCode.ValidationFailed,
+  FST_ERR_CTP_INVALID_JSON_BODY: ErrorCode.ValidationFailed,
+  FST_ERR_VALIDATION: ErrorCode.ValidationFailed,
+}
+const byStatus: Record<number, ErrorCode> = {
+  404: ErrorCode.NotFound,
+  413: ErrorCode.BodyTooLarge,
+  415: ErrorCode.UnsupportedMediaType,
+  429: ErrorCode.RateLimited,
+  503: ErrorCode.ServiceUnavailable,
+}
+
+export function stableCode(err: Pick<FastifyError, 'code' | 'statusCode' | 'validation'>): ErrorCode {
+  if (err.validation) return ErrorCode.ValidationFailed
+  if ((errorCodes as string[]).includes(err.code)) return err.code as ErrorCode
+  return frameworkCodes[err.code] ?? byStatus[err.statusCode ?? 400] ?? ErrorCode.ValidationFailed
+}
+
+export async function buildApp(config: Config, database: Database): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      // Residents' anonymity: no IP address, port, host or user agent ever reaches the log.
+      serializers: {
+        req: (req) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+      redact: ['req.headers', 'req.remoteAddress', 'req.remotePort', 'req.ip', 'ip'],
+    },
+    requestIdHeader: false,
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    connectionTimeout: 60_000,
+    requestTimeout: 120_000,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  await app.register(languagePlugin)
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500
+    if (status >= 500 && status !== 503) {
+      req.log.error({ err }, 'request failed')
+      return reply.code(500).send({ code: ErrorCode.Internal, message: req.t('errors.INTERNAL') })
+    }
+    const code = stableCode(err)
+    const details = err.validation?.map((v) => ({ path: v.instancePath || String(v.params?.missingProperty ?? ''), message: v.message ?? '' }))
+    return reply.code(status).send({ code, message: req.t(`errors.${code}`, { defaultValue: err.message }), ...(details ? { details } : {}) })
+  })
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Nabij API', version: '0.1.0', description: 'Citizen–police reporting for community policing' },
+      tags: [{ name: 'health' }, { name: 'reports' }, { name: 'follow-up' }, { name: 'zones' }, { name: 'staff' }, { name: 'public' }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  })
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' })
+
+  const deps: ModuleOptions = { config, database, db: database.db }
+  // Capability modules, one line each; each is encapsulated and receives its dependencies.
+  await app.register(healthRoutes, deps)
+
+  await registerWeb(app)
+  return app
+}
+
+/** Serves the built web app from the same port, with the SPA's history fallback; /api stays JSON. */
+async function registerWeb(app: FastifyInstance): Promise<void> {
+  const hasWeb = existsSync(webDist)
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false, maxAge: '1h', immutable: false })
+  }
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '/'
+    const wantsPage = req.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/open311/') && !/\.[a-z0-9]+$/i.test(path)
+    if (hasWeb && wantsPage) return reply.header('cache-control', 'no-cache').sendFile('index.html')
+    return reply.code(404).send({ code: ErrorCode.NotFound, message: req.t('errors.NOT_FOUND') })
+  })
+}

@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto'
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { Type, type Static } from 'typebox'
+import { Value } from 'typebox/value'
+
+/**
+ * Every environment variable the server reads, with the embedded-mode defaults. `process.env` is read here and
+ * nowhere else; bad values are all reported at once.
+ */
+export const Env = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'HTTP port' }),
+  HOST: Type.String({ default: '0.0.0.0', description: 'Interface to listen on' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL URL; absent → embedded PGlite' })),
+  NABIJ_DATA_DIR: Type.String({ default: './data', description: 'Embedded database, generated secrets and photos' }),
+  PUBLIC_URL: Type.String({ pattern: '^https?://', default: 'http://localhost:3000', description: 'Address residents use; https enables Secure cookies' }),
+  SESSION_SECRET: Type.Optional(Type.String({ minLength: 32, description: 'Signs staff sessions and ballots; required with DATABASE_URL' })),
+  RECEIPT_PEPPER: Type.Optional(Type.String({ minLength: 32, description: 'HMAC key for receipt codes; required with DATABASE_URL' })),
+  NABIJ_DEMO: Type.Union([Type.Literal('0'), Type.Literal('1')], { default: '0', description: 'Seed demo data into an empty database' }),
+  PHOTO_DIR: Type.Optional(Type.String({ description: 'Where processed photos are stored; default <data dir>/photos' })),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+  MAP_TILE_URL: Type.Optional(Type.String({ description: 'Raster tile URL template for the maps; none → outline maps only' })),
+  TRUST_PROXY: Type.Union([Type.Literal('0'), Type.Literal('1')], { default: '0', description: 'Behind a reverse proxy' }),
+})
+export type Env = Static<typeof Env>
+
+export interface Config {
+  port: number
+  host: string
+  databaseUrl: string | undefined
+  dataDir: string
+  publicUrl: string
+  sessionSecret: string
+  receiptPepper: string
+  demo: boolean
+  photoDir: string
+  logLevel: string
+  mapTileUrl: string | undefined
+  trustProxy: boolean
+  secureCookies: boolean
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`)
+  }
+}
+
+/** Validates the environment; throws a ConfigError naming every bad value. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const raw: Record<string, unknown> = {}
+  for (const key of Object.keys(Env.properties)) {
+    const value = source[key]
+    if (value !== undefined && value !== '') raw[key] = value
+  }
+  const env = Value.Convert(Env, Value.Default(Env, raw)) as Env
+  const problems = [...Value.Errors(Env, env)].map((e) => `${e.instancePath.slice(1) || '(root)'}: ${e.message}${e.instancePath ? ` (got ${JSON.stringify(raw[e.instancePath.slice(1)])})` : ''}`)
+  if (env.DATABASE_URL) {
+    // Several instances share one database: they must share these secrets, so nothing may be generated.
+    if (!env.SESSION_SECRET) problems.push('SESSION_SECRET: required when DATABASE_URL is set (at least 32 characters)')
+    if (!env.RECEIPT_PEPPER) problems.push('RECEIPT_PEPPER: required when DATABASE_URL is set (at least 32 characters)')
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+
+  const dataDir = resolve(env.NABIJ_DATA_DIR)
+  const secrets = env.DATABASE_URL ? { SESSION_SECRET: env.SESSION_SECRET!, RECEIPT_PEPPER: env.RECEIPT_PEPPER! } : embeddedSecrets(dataDir, env)
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    databaseUrl: env.DATABASE_URL,
+    dataDir,
+    publicUrl: env.PUBLIC_URL.replace(/\/$/, ''),
+    sessionSecret: secrets.SESSION_SECRET,
+    receiptPepper: secrets.RECEIPT_PEPPER,
+    demo: env.NABIJ_DEMO === '1',
+    photoDir: resolve(env.PHOTO_DIR ?? join(dataDir, 'photos')),
+    logLevel: env.LOG_LEVEL,
+    mapTileUrl: env.MAP_TILE_URL,
+    trustProxy: env.TRUST_PROXY === '1',
+    secureCookies: env.PUBLIC_URL.startsWith('https://'),
+  }
+}
+
+/**
+ * In embedded mode a newcomer configures nothing: missing secrets are generated once with a CSPRNG and kept in the
+ * data dir, readable by the owner only, so receipts stay valid across restarts.
+ */
+function embeddedSecrets(dataDir: string, env: Env): { SESSION_SECRET: string; RECEIPT_PEPPER: string } {
+  mkdirSync(dataDir, { recursive: true })
+  const file = join(dataDir, 'secrets.json')
+  const stored: Record<string, string> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}
+  let changed = false
+  for (const key of ['SESSION_SECRET', 'RECEIPT_PEPPER'] as const) {
+    if (!stored[key]) {
+      stored[key] = randomBytes(32).toString('base64url')
+      changed = true
+    }
+  }
+  if (changed) writeFileSync(file, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 })
+  chmodSync(file, 0o600)
+  return { SESSION_SECRET: env.SESSION_SECRET ?? stored.SESSION_SECRET!, RECEIPT_PEPPER: env.RECEIPT_PEPPER ?? stored.RECEIPT_PEPPER! }
+}
+
+/** A config for tests and benches: embedded defaults with fixed secrets, no filesystem writes for secrets. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl: undefined,
+    dataDir: resolve('.tmp/test-data'),
+    publicUrl: 'http://localhost:3000',
+    sessionSecret: 'test-session-secret-0123456789abcdef0123456789',
+    receiptPepper: 'test-receipt-pepper-0123456789abcdef0123456789',
+    demo: false,
+    photoDir: resolve('.tmp/test-photos'),
+    logLevel: 'silent',
+    mapTileUrl: undefined,
+    trustProxy: false,
+    secureCookies: false,
+    ...overrides,
+  }
+}

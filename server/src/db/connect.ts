@@ -1,0 +1,100 @@
+import { mkdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import pg from 'pg'
+import * as schema from './schema.js'
+
+/** Both drivers and their transactions satisfy this; service functions take it first. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
+
+export interface Database {
+  db: Db
+  kind: 'postgres' | 'pglite'
+  /** Runs `fn` for each NOTIFY on `channel`; the returned function stops listening. */
+  listen(channel: string, fn: (payload: string) => void): Promise<() => Promise<void>>
+  ping(): Promise<boolean>
+  close(): Promise<void>
+}
+
+export interface ConnectOptions {
+  databaseUrl?: string | undefined
+  dataDir?: string
+  /** A PGlite data dir dump to start from (tests: one migrated template, many cheap copies). */
+  loadDataDir?: Blob | File
+  /** PostgreSQL: pool size per instance. */
+  poolSize?: number
+}
+
+export async function connect(options: ConnectOptions): Promise<Database> {
+  if (options.databaseUrl) return connectPostgres(options.databaseUrl, options.poolSize ?? 20)
+  return connectPglite(options)
+}
+
+async function connectPostgres(url: string, max: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max })
+  // An idle client losing its server (PostgreSQL restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => {})
+  const db = drizzlePg(pool, { schema }) as unknown as Db
+  return {
+    db,
+    kind: 'postgres',
+    async listen(channel, fn) {
+      const client = new pg.Client({ connectionString: url })
+      await client.connect()
+      client.on('notification', (msg) => { if (msg.channel === channel) fn(msg.payload ?? '') })
+      client.on('error', () => {})
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`)
+      return async () => { await client.end().catch(() => {}) }
+    },
+    async ping() {
+      try {
+        await pool.query('select 1')
+        return true
+      } catch {
+        return false
+      }
+    },
+    close: () => pool.end(),
+  }
+}
+
+async function connectPglite(options: ConnectOptions): Promise<Database> {
+  let dataDir: string | undefined
+  if (options.dataDir) {
+    dataDir = join(options.dataDir, 'pg')
+    // PGlite needs the parent of its data dir to exist.
+    mkdirSync(dirname(dataDir), { recursive: true })
+  }
+  const client = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    extensions: { pg_trgm },
+  })
+  const db = drizzlePglite(client, { schema }) as unknown as Db
+  return {
+    db,
+    kind: 'pglite',
+    async listen(channel, fn) {
+      const unsubscribe = await client.listen(channel, fn)
+      return async () => { await unsubscribe() }
+    },
+    async ping() {
+      try {
+        await client.query('select 1')
+        return true
+      } catch {
+        return false
+      }
+    },
+    close: () => client.close(),
+  }
+}
+
+/** Exposes the raw PGlite client of a database (for dumping a migrated template in tests). */
+export function pgliteClientOf(database: Database): PGlite {
+  return (database.db as unknown as { $client: PGlite }).$client
+}

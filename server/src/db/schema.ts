@@ -1,0 +1,235 @@
+import { sql } from 'drizzle-orm'
+import {
+  bigint, bigserial, boolean, date, doublePrecision, index, integer, jsonb, pgTable, serial, smallint, text, timestamp, uniqueIndex, uuid,
+} from 'drizzle-orm/pg-core'
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+
+/** A local police zone (e.g. 5339 Bruxelles-Capitale/Ixelles); neighbourhood zones are grouped under it. */
+export const policeZones = pgTable('police_zones', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+})
+
+/** A neighbourhood (wijk/quartier) with its polygon; its officers answer the reports that fall in it. */
+export const zones = pgTable('zones', {
+  id: serial('id').primaryKey(),
+  externalId: text('external_id').notNull(),
+  policeZoneId: text('police_zone_id').references(() => policeZones.id),
+  name: text('name').notNull(),
+  names: jsonb('names').$type<Record<string, string>>().notNull().default({}),
+  /** GeoJSON Polygon or MultiPolygon, WGS84. */
+  geometry: jsonb('geometry').$type<{ type: 'Polygon' | 'MultiPolygon'; coordinates: unknown }>().notNull(),
+  /** Promised time to a first answer, shown to residents and tracked per report. */
+  promisedResponseHours: integer('promised_response_hours').notNull().default(72),
+  version: integer('version').notNull().default(1),
+  retiredAt: timestamp('retired_at', { withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [uniqueIndex('zones_external_id_idx').on(t.externalId)])
+
+export const staffUsers = pgTable('staff_users', {
+  id: serial('id').primaryKey(),
+  email: text('email').notNull(),
+  displayName: text('display_name').notNull(),
+  /** Residents see officers by first name only, and only when the officer chose to be shown. */
+  publicFirstName: text('public_first_name'),
+  showOnZonePage: boolean('show_on_zone_page').notNull().default(false),
+  role: text('role').$type<'officer' | 'moderator' | 'partner' | 'oversight' | 'admin'>().notNull(),
+  language: text('language').notNull().default('nl'),
+  passwordHash: text('password_hash').notNull(),
+  totpSecret: text('totp_secret'),
+  failedLogins: integer('failed_logins').notNull().default(0),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  disabledAt: timestamp('disabled_at', { withTimezone: true }),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('staff_users_email_idx').on(sql`lower(${t.email})`)])
+
+/** Server-side sessions: revocable and expiring; only a hash of the cookie value is kept. */
+export const staffSessions = pgTable('staff_sessions', {
+  id: text('id').primaryKey(),
+  staffId: integer('staff_id').notNull().references(() => staffUsers.id),
+  csrfToken: text('csrf_token').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  createdAt: createdAt(),
+}, (t) => [index('staff_sessions_staff_idx').on(t.staffId)])
+
+/** Officer ↔ zone with dates: history is kept, never overwritten. */
+export const zoneOfficers = pgTable('zone_officers', {
+  id: serial('id').primaryKey(),
+  zoneId: integer('zone_id').notNull().references(() => zones.id),
+  staffId: integer('staff_id').notNull().references(() => staffUsers.id),
+  primary: boolean('primary').notNull().default(false),
+  startsOn: date('starts_on').notNull().defaultNow(),
+  endsOn: date('ends_on'),
+}, (t) => [index('zone_officers_zone_idx').on(t.zoneId), index('zone_officers_staff_idx').on(t.staffId)])
+
+/** Ordered routing rules, first match wins; the category floor (oversight, municipality) is applied before them. */
+export const routingRules = pgTable('routing_rules', {
+  id: serial('id').primaryKey(),
+  position: integer('position').notNull(),
+  name: text('name').notNull(),
+  category: text('category'),
+  zoneId: integer('zone_id').references(() => zones.id),
+  /** ISO weekdays 1..7; null = every day. */
+  weekdays: smallint('weekdays').array(),
+  /** Minutes since local midnight, Europe/Brussels; a window may wrap past midnight. */
+  fromMinute: smallint('from_minute'),
+  toMinute: smallint('to_minute'),
+  queue: text('queue').notNull().default('zone'),
+  assignStaffId: integer('assign_staff_id').references(() => staffUsers.id),
+  enabled: boolean('enabled').notNull().default(true),
+  createdAt: createdAt(),
+})
+
+export const reports = pgTable('reports', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  reference: text('reference').notNull(),
+  category: text('category').notNull(),
+  description: text('description').notNull(),
+  /** Declared by the reporter, and detected by moderation when it differs. */
+  language: text('language').notNull(),
+  detectedLanguage: text('detected_language'),
+  lat: doublePrecision('lat'),
+  lon: doublePrecision('lon'),
+  addressText: text('address_text'),
+  incidentAt: timestamp('incident_at', { withTimezone: true }),
+  anonymous: boolean('anonymous').notNull(),
+  /** HMAC-SHA256(pepper, receipt code): the code itself cannot be recovered. */
+  receiptHash: text('receipt_hash'),
+  reporterName: text('reporter_name'),
+  reporterEmail: text('reporter_email'),
+  reporterPhone: text('reporter_phone'),
+  contactConsent: boolean('contact_consent').notNull().default(false),
+  contactErasedAt: timestamp('contact_erased_at', { withTimezone: true }),
+  // routing decision, shown to staff
+  zoneId: integer('zone_id').references(() => zones.id),
+  queue: text('queue').notNull(),
+  routingRuleId: integer('routing_rule_id').references(() => routingRules.id),
+  routingReason: text('routing_reason').notNull(),
+  assignedStaffId: integer('assigned_staff_id').references(() => staffUsers.id),
+  // workflow
+  status: text('status').notNull().default('new'),
+  closeReason: text('close_reason'),
+  promisedResponseHours: integer('promised_response_hours').notNull(),
+  dueAt: timestamp('due_at', { withTimezone: true }),
+  acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+  firstPublicAnswerAt: timestamp('first_public_answer_at', { withTimezone: true }),
+  closedAt: timestamp('closed_at', { withTimezone: true }),
+  // moderation: what becomes public
+  moderationState: text('moderation_state').notNull().default('pending'),
+  publicSummary: text('public_summary'),
+  duplicateOfId: bigint('duplicate_of_id', { mode: 'number' }),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  uniqueIndex('reports_reference_idx').on(t.reference),
+  uniqueIndex('reports_receipt_hash_idx').on(t.receiptHash),
+  index('reports_zone_status_idx').on(t.zoneId, t.status),
+  index('reports_queue_idx').on(t.queue, t.status),
+  index('reports_moderation_idx').on(t.moderationState),
+])
+
+/** A retried submission with the same Idempotency-Key gets the first answer back. Only a hash of the key is kept. */
+export const idempotencyKeys = pgTable('idempotency_keys', {
+  keyHash: text('key_hash').primaryKey(),
+  requestHash: text('request_hash').notNull(),
+  reportId: bigint('report_id', { mode: 'number' }).notNull().references(() => reports.id, { onDelete: 'cascade' }),
+  reply: jsonb('reply').notNull(),
+  createdAt: createdAt(),
+})
+
+/** Timeline entries: officers' updates, questions, the reporter's replies, internal notes. */
+export const reportUpdates = pgTable('report_updates', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  reportId: bigint('report_id', { mode: 'number' }).notNull().references(() => reports.id, { onDelete: 'cascade' }),
+  author: text('author').$type<'staff' | 'reporter' | 'system'>().notNull(),
+  staffId: integer('staff_id').references(() => staffUsers.id),
+  visibility: text('visibility').$type<'public' | 'reporter' | 'internal'>().notNull(),
+  kind: text('kind').$type<'message' | 'question' | 'canned' | 'status' | 'system'>().notNull(),
+  cannedKey: text('canned_key'),
+  text: text('text'),
+  language: text('language'),
+  translations: jsonb('translations').$type<Record<string, string>>().notNull().default({}),
+  /** A reporter's reply is moderated before anything of it can be public. */
+  moderationState: text('moderation_state').notNull().default('pending'),
+  createdAt: createdAt(),
+}, (t) => [index('report_updates_report_idx').on(t.reportId, t.id)])
+
+/** Processed photos only: originals are never stored. `storageKey` names the 2048 px WebP, `thumbKey` the 400 px one. */
+export const photos = pgTable('photos', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  reportId: bigint('report_id', { mode: 'number' }).references(() => reports.id, { onDelete: 'cascade' }),
+  updateId: bigint('update_id', { mode: 'number' }).references(() => reportUpdates.id, { onDelete: 'cascade' }),
+  storageKey: text('storage_key').notNull(),
+  thumbKey: text('thumb_key').notNull(),
+  width: integer('width').notNull(),
+  height: integer('height').notNull(),
+  bytes: integer('bytes').notNull(),
+  /** Public derivative with the moderator's redactions; a photo is public only once it exists. */
+  redactedKey: text('redacted_key'),
+  redactedThumbKey: text('redacted_thumb_key'),
+  redactions: jsonb('redactions').$type<{ x: number; y: number; width: number; height: number }[]>(),
+  createdAt: createdAt(),
+}, (t) => [index('photos_report_idx').on(t.reportId)])
+
+/** Every state change, with a monotonically increasing id; NOTIFY carries only this id. */
+export const events = pgTable('events', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  type: text('type').notNull(),
+  reportId: bigint('report_id', { mode: 'number' }).references(() => reports.id, { onDelete: 'cascade' }),
+  zoneId: integer('zone_id').references(() => zones.id),
+  payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: createdAt(),
+}, (t) => [index('events_report_idx').on(t.reportId)])
+
+/** Who did what, when: every contact-data read, every state change, every admin action. */
+export const auditLog = pgTable('audit_log', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  staffId: integer('staff_id').references(() => staffUsers.id),
+  action: text('action').notNull(),
+  targetType: text('target_type').notNull(),
+  targetId: text('target_id'),
+  reportId: bigint('report_id', { mode: 'number' }),
+  detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('audit_log_staff_idx').on(t.staffId, t.at), index('audit_log_report_idx').on(t.reportId)])
+
+/** Officers' posts to reassure a neighbourhood ("we patrolled the park at night this week"). */
+export const neighbourhoodPosts = pgTable('neighbourhood_posts', {
+  id: serial('id').primaryKey(),
+  zoneId: integer('zone_id').notNull().references(() => zones.id),
+  staffId: integer('staff_id').notNull().references(() => staffUsers.id),
+  title: text('title').notNull(),
+  body: text('body').notNull(),
+  language: text('language').notNull(),
+  photoId: uuid('photo_id').references(() => photos.id),
+  publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
+  withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('neighbourhood_posts_zone_idx').on(t.zoneId, t.publishedAt)])
+
+/** Written by the outgoing officer for the successor (key contacts, places, partners, priorities). */
+export const handoverNotes = pgTable('handover_notes', {
+  id: serial('id').primaryKey(),
+  zoneId: integer('zone_id').notNull().references(() => zones.id),
+  fromStaffId: integer('from_staff_id').notNull().references(() => staffUsers.id),
+  toStaffId: integer('to_staff_id').notNull().references(() => staffUsers.id),
+  note: text('note').notNull().default(''),
+  movedReports: integer('moved_reports').notNull().default(0),
+  seenAt: timestamp('seen_at', { withTimezone: true }),
+  createdAt: createdAt(),
+})
+
+export type PoliceZone = typeof policeZones.$inferSelect
+export type Zone = typeof zones.$inferSelect
+export type NewZone = typeof zones.$inferInsert
+export type StaffUser = typeof staffUsers.$inferSelect
+export type NewStaffUser = typeof staffUsers.$inferInsert
+export type Report = typeof reports.$inferSelect
+export type NewReport = typeof reports.$inferInsert
+export type ReportUpdate = typeof reportUpdates.$inferSelect
+export type Photo = typeof photos.$inferSelect
+export type Event = typeof events.$inferSelect

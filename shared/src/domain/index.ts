@@ -1,0 +1,5 @@
+export * from './categories.js'
+export * from './events.js'
+export * from './languages.js'
+export * from './roles.js'
+export * from './statuses.js'

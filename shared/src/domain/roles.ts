@@ -1,0 +1,5 @@
+export const roles = ['officer', 'moderator', 'partner', 'oversight', 'admin'] as const
+export type Role = (typeof roles)[number]
+
+/** Which queue each non-officer role works; officers work the reports routed to their zones. */
+export const roleQueue = { partner: 'municipality', oversight: 'oversight' } as const

@@ -9,6 +9,7 @@ import { ErrorCode, errorCodes } from '@nabij/shared/api/errors'
 import type { Config } from './config.js'
 import type { Database, Db } from './db/connect.js'
 import { healthRoutes } from './modules/health/routes.js'
+import { metaRoutes } from './modules/meta/routes.js'
 import { languagePlugin } from './plugins/language.js'
 
 /** What every capability module receives: its dependencies, passed explicitly rather than decorated. */
@@ -89,6 +90,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   const deps: ModuleOptions = { config, database, db: database.db }
   // Capability modules, one line each; each is encapsulated and receives its dependencies.
   await app.register(healthRoutes, deps)
+  await app.register(metaRoutes, { ...deps, prefix: '/api' })
 
   await registerWeb(app)
   return app

@@ -17,7 +17,7 @@ const serverProject = (engine: 'pglite' | 'postgres') => ({
 export default defineConfig({
   test: {
     projects: [
-      { extends: true, test: { name: 'shared', include: ['test/shared/**/*.test.ts'], environment: 'node' } },
+      { extends: true, test: { name: 'shared', include: ['test/shared/**/*.test.ts', 'test/repo/**/*.test.ts'], environment: 'node' } },
       serverProject('pglite'),
       // With TEST_DATABASE_URL the same server files run against PostgreSQL too.
       ...(process.env.TEST_DATABASE_URL ? [serverProject('postgres')] : []),

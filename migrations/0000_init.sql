@@ -1,3 +1,4 @@
+CREATE SEQUENCE "public"."report_reference_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;--> statement-breakpoint
 CREATE TABLE "audit_log" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"staff_id" integer,
@@ -143,6 +144,7 @@ CREATE TABLE "staff_sessions" (
 	"staff_id" integer NOT NULL,
 	"csrf_token" text NOT NULL,
 	"expires_at" timestamp with time zone NOT NULL,
+	"last_seen_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"revoked_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -157,10 +159,24 @@ CREATE TABLE "staff_users" (
 	"language" text DEFAULT 'nl' NOT NULL,
 	"password_hash" text NOT NULL,
 	"totp_secret" text,
+	"totp_last_step" integer,
+	"password_changed_at" timestamp with time zone,
 	"failed_logins" integer DEFAULT 0 NOT NULL,
 	"locked_until" timestamp with time zone,
 	"disabled_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "zone_history" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"zone_id" integer NOT NULL,
+	"version" integer NOT NULL,
+	"change" text NOT NULL,
+	"name" text NOT NULL,
+	"police_zone_id" text,
+	"geometry" jsonb NOT NULL,
+	"staff_id" integer,
+	"at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "zone_officers" (
@@ -206,6 +222,8 @@ ALTER TABLE "reports" ADD CONSTRAINT "reports_assigned_staff_id_staff_users_id_f
 ALTER TABLE "routing_rules" ADD CONSTRAINT "routing_rules_zone_id_zones_id_fk" FOREIGN KEY ("zone_id") REFERENCES "public"."zones"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "routing_rules" ADD CONSTRAINT "routing_rules_assign_staff_id_staff_users_id_fk" FOREIGN KEY ("assign_staff_id") REFERENCES "public"."staff_users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "staff_sessions" ADD CONSTRAINT "staff_sessions_staff_id_staff_users_id_fk" FOREIGN KEY ("staff_id") REFERENCES "public"."staff_users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "zone_history" ADD CONSTRAINT "zone_history_zone_id_zones_id_fk" FOREIGN KEY ("zone_id") REFERENCES "public"."zones"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "zone_history" ADD CONSTRAINT "zone_history_staff_id_staff_users_id_fk" FOREIGN KEY ("staff_id") REFERENCES "public"."staff_users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "zone_officers" ADD CONSTRAINT "zone_officers_zone_id_zones_id_fk" FOREIGN KEY ("zone_id") REFERENCES "public"."zones"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "zone_officers" ADD CONSTRAINT "zone_officers_staff_id_staff_users_id_fk" FOREIGN KEY ("staff_id") REFERENCES "public"."staff_users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "zones" ADD CONSTRAINT "zones_police_zone_id_police_zones_id_fk" FOREIGN KEY ("police_zone_id") REFERENCES "public"."police_zones"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -222,6 +240,7 @@ CREATE INDEX "reports_queue_idx" ON "reports" USING btree ("queue","status");-->
 CREATE INDEX "reports_moderation_idx" ON "reports" USING btree ("moderation_state");--> statement-breakpoint
 CREATE INDEX "staff_sessions_staff_idx" ON "staff_sessions" USING btree ("staff_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "staff_users_email_idx" ON "staff_users" USING btree (lower("email"));--> statement-breakpoint
+CREATE INDEX "zone_history_zone_idx" ON "zone_history" USING btree ("zone_id","version");--> statement-breakpoint
 CREATE INDEX "zone_officers_zone_idx" ON "zone_officers" USING btree ("zone_id");--> statement-breakpoint
 CREATE INDEX "zone_officers_staff_idx" ON "zone_officers" USING btree ("staff_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "zones_external_id_idx" ON "zones" USING btree ("external_id");

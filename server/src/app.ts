@@ -10,6 +10,8 @@ import type { Config } from './config.js'
 import type { Database, Db } from './db/connect.js'
 import { healthRoutes } from './modules/health/routes.js'
 import { metaRoutes } from './modules/meta/routes.js'
+import { staffRoutes } from './modules/staff/routes.js'
+import { authPlugin } from './plugins/auth.js'
 import { languagePlugin } from './plugins/language.js'
 
 /** What every capability module receives: its dependencies, passed explicitly rather than decorated. */
@@ -66,6 +68,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   await app.register(languagePlugin)
+  await app.register(authPlugin, { db: database.db, config })
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500
@@ -90,6 +93,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   const deps: ModuleOptions = { config, database, db: database.db }
   // Capability modules, one line each; each is encapsulated and receives its dependencies.
   await app.register(healthRoutes, deps)
+  await app.register(staffRoutes, { ...deps, prefix: '/api' })
   await app.register(metaRoutes, { ...deps, prefix: '/api' })
 
   await registerWeb(app)

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import {
-  bigint, bigserial, boolean, date, doublePrecision, index, integer, jsonb, pgTable, serial, smallint, text, timestamp, uniqueIndex, uuid,
+  bigint, bigserial, boolean, date, doublePrecision, index, integer, jsonb, pgSequence, pgTable, serial, smallint, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core'
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
@@ -40,6 +40,9 @@ export const staffUsers = pgTable('staff_users', {
   language: text('language').notNull().default('nl'),
   passwordHash: text('password_hash').notNull(),
   totpSecret: text('totp_secret'),
+  /** RFC 6238 time step of the last accepted code: a code is never accepted twice. */
+  totpLastStep: integer('totp_last_step'),
+  passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }),
   failedLogins: integer('failed_logins').notNull().default(0),
   lockedUntil: timestamp('locked_until', { withTimezone: true }),
   disabledAt: timestamp('disabled_at', { withTimezone: true }),
@@ -52,9 +55,24 @@ export const staffSessions = pgTable('staff_sessions', {
   staffId: integer('staff_id').notNull().references(() => staffUsers.id),
   csrfToken: text('csrf_token').notNull(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  /** For the idle timeout; refreshed at most once a minute. */
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
   createdAt: createdAt(),
 }, (t) => [index('staff_sessions_staff_idx').on(t.staffId)])
+
+/** Every created, edited or retired version of a zone, so a past routing decision can be explained. */
+export const zoneHistory = pgTable('zone_history', {
+  id: serial('id').primaryKey(),
+  zoneId: integer('zone_id').notNull().references(() => zones.id),
+  version: integer('version').notNull(),
+  change: text('change').$type<'created' | 'edited' | 'retired' | 'restored'>().notNull(),
+  name: text('name').notNull(),
+  policeZoneId: text('police_zone_id'),
+  geometry: jsonb('geometry').$type<{ type: 'Polygon' | 'MultiPolygon'; coordinates: unknown }>().notNull(),
+  staffId: integer('staff_id').references(() => staffUsers.id),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('zone_history_zone_idx').on(t.zoneId, t.version)])
 
 /** Officer ↔ zone with dates: history is kept, never overwritten. */
 export const zoneOfficers = pgTable('zone_officers', {
@@ -83,6 +101,9 @@ export const routingRules = pgTable('routing_rules', {
   enabled: boolean('enabled').notNull().default(true),
   createdAt: createdAt(),
 })
+
+/** Numbers the public references (NB-2026-000123) in the insert itself: no counter row to lock. */
+export const reportReferenceSeq = pgSequence('report_reference_seq', { startWith: 1 })
 
 export const reports = pgTable('reports', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),

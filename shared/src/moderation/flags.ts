@@ -1,0 +1,40 @@
+/**
+ * Automatic moderation flags: hints for the moderator, never decisions. Each flag names its kind, a reason and the
+ * span of the text it matched (UTF-16 offsets into the report's description or the reply's text).
+ */
+export const flagGroups = ['personal_data', 'abuse', 'spam', 'duplicate', 'language'] as const
+export type FlagGroup = (typeof flagGroups)[number]
+
+export const flagKinds = {
+  email: 'personal_data',
+  phone: 'personal_data',
+  national_number: 'personal_data',
+  iban: 'personal_data',
+  licence_plate: 'personal_data',
+  address: 'personal_data',
+  profanity: 'abuse',
+  slur: 'abuse',
+  link: 'spam',
+  repeated_characters: 'spam',
+  repeated_text: 'spam',
+  near_duplicate: 'duplicate',
+  language_mismatch: 'language',
+} as const satisfies Record<string, FlagGroup>
+export type FlagKind = keyof typeof flagKinds
+export const flagKindKeys = Object.keys(flagKinds) as FlagKind[]
+
+export function groupOf(kind: FlagKind): FlagGroup {
+  return flagKinds[kind]
+}
+
+/** A flag as computed, before it is stored. */
+export interface ComputedFlag {
+  kind: FlagKind
+  /** Why, in a few words for the moderator (the source list, the country of a number, the other report). */
+  reason: string
+  start: number
+  end: number
+  /** The matched text (for near-duplicates: the other report's reference; for language: the detected code). */
+  match: string
+  relatedReportId?: number
+}

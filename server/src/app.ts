@@ -11,6 +11,7 @@ import type { Database, Db } from './db/connect.js'
 import { healthRoutes } from './modules/health/routes.js'
 import { metaRoutes } from './modules/meta/routes.js'
 import { staffRoutes } from './modules/staff/routes.js'
+import { statsRoutes } from './modules/stats/routes.js'
 import { authPlugin } from './plugins/auth.js'
 import { languagePlugin } from './plugins/language.js'
 
@@ -95,6 +96,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await app.register(healthRoutes, deps)
   await app.register(staffRoutes, { ...deps, prefix: '/api' })
   await app.register(metaRoutes, { ...deps, prefix: '/api' })
+  await app.register(statsRoutes, { ...deps, prefix: '/api' })
 
   await registerWeb(app)
   return app

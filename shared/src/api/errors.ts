@@ -47,6 +47,19 @@ export const ErrorCode = {
   TransitionNotAllowed: 'TRANSITION_NOT_ALLOWED',
   CloseAnswerRequired: 'CLOSE_ANSWER_REQUIRED',
   ReopenWindowPassed: 'REOPEN_WINDOW_PASSED',
+  // accountability: figures, priorities, Open311, alerts
+  RangeInvalid: 'RANGE_INVALID',
+  RoundNotFound: 'ROUND_NOT_FOUND',
+  RoundClosed: 'ROUND_CLOSED',
+  RoundStillOpen: 'ROUND_STILL_OPEN',
+  RoundLocked: 'ROUND_LOCKED',
+  BallotInvalid: 'BALLOT_INVALID',
+  BallotTokenInvalid: 'BALLOT_TOKEN_INVALID',
+  BallotAlreadyCast: 'BALLOT_ALREADY_CAST',
+  PriorityNotFound: 'PRIORITY_NOT_FOUND',
+  ServiceNotFound: 'SERVICE_NOT_FOUND',
+  ApiKeyInvalid: 'API_KEY_INVALID',
+  SubscriptionTokenInvalid: 'SUBSCRIPTION_TOKEN_INVALID',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 export const errorCodes = Object.values(ErrorCode) as ErrorCode[]

@@ -10,6 +10,7 @@ import type { Config } from './config.js'
 import type { Database, Db } from './db/connect.js'
 import { healthRoutes } from './modules/health/routes.js'
 import { metaRoutes } from './modules/meta/routes.js'
+import { reportRoutes } from './modules/reports/routes.js'
 import { staffRoutes } from './modules/staff/routes.js'
 import { statsRoutes } from './modules/stats/routes.js'
 import { authPlugin } from './plugins/auth.js'
@@ -96,6 +97,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await app.register(healthRoutes, deps)
   await app.register(staffRoutes, { ...deps, prefix: '/api' })
   await app.register(metaRoutes, { ...deps, prefix: '/api' })
+  await app.register(reportRoutes, { ...deps, prefix: '/api' })
   await app.register(statsRoutes, { ...deps, prefix: '/api' })
 
   await registerWeb(app)

@@ -5,6 +5,7 @@ import { ErrorCode } from '@nabij/shared/api/errors'
  * Our errors carry the shared stable code; the English text is for the log, people read `errors.<CODE>` from the
  * locales in their language.
  */
+export const ValidationFailed = createError(ErrorCode.ValidationFailed, 'validation failed: %s', 400)
 export const NotFound = createError(ErrorCode.NotFound, 'not found', 404)
 export const ReportNotFound = createError(ErrorCode.ReportNotFound, 'report %s not found', 404)
 export const ContactRequired = createError(ErrorCode.ContactRequired, 'named report without name and contact', 400)
@@ -20,6 +21,7 @@ export const TooManyPhotos = createError(ErrorCode.TooManyPhotos, 'too many phot
 export const StorageUnavailable = createError(ErrorCode.StorageUnavailable, 'photo storage unavailable', 503)
 export const ServiceUnavailable = createError(ErrorCode.ServiceUnavailable, 'service unavailable', 503)
 export const ReceiptInvalid = createError(ErrorCode.ReceiptInvalid, 'receipt code not valid', 401)
+export const ResidentTokenInvalid = createError(ErrorCode.ResidentTokenInvalid, 'resident token missing, forged or expired', 401)
 export const Unauthenticated = createError(ErrorCode.Unauthenticated, 'authentication required', 401)
 export const SessionExpired = createError(ErrorCode.SessionExpired, 'session expired', 401)
 export const Forbidden = createError(ErrorCode.Forbidden, 'forbidden', 403)

@@ -27,6 +27,7 @@ export const ErrorCode = {
   TooManyPhotos: 'TOO_MANY_PHOTOS',
   StorageUnavailable: 'STORAGE_UNAVAILABLE',
   ReceiptInvalid: 'RECEIPT_INVALID',
+  ResidentTokenInvalid: 'RESIDENT_TOKEN_INVALID',
   // staff, sessions, authorisation
   Unauthenticated: 'UNAUTHENTICATED',
   SessionExpired: 'SESSION_EXPIRED',

@@ -1,0 +1,48 @@
+import type { FastifyRequest } from 'fastify'
+import { maxPhotoBytes, maxPhotosPerSubmission } from '@nabij/shared/api/reports'
+import { PhotoTooLarge, ValidationFailed } from '../../errors.js'
+
+/** Limits for @fastify/multipart in the modules that take photos. */
+export const multipartLimits = {
+  fileSize: maxPhotoBytes,
+  files: maxPhotosPerSubmission,
+  fields: 10,
+  fieldSize: 64 * 1024,
+  parts: maxPhotosPerSubmission + 10,
+  headerPairs: 200,
+}
+
+export interface Submission {
+  /** The JSON object sent in the form field `jsonField`, as parsed (still to be validated). */
+  json: unknown
+  /** The uploaded files, in memory only: originals never touch the disk. */
+  uploads: Buffer[]
+}
+
+/**
+ * Reads a multipart submission: one JSON field plus files. A file over the size limit is refused here, whether
+ * @fastify/multipart threw (throwFileSizeLimit) or only marked it truncated.
+ */
+export async function readSubmission(req: FastifyRequest, jsonField: string, options: { jsonRequired: boolean }): Promise<Submission> {
+  let json: unknown
+  let sawJson = false
+  const uploads: Buffer[] = []
+  for await (const part of req.parts()) {
+    if (part.type === 'file') {
+      const data = await part.toBuffer()
+      if (part.file.truncated) throw new PhotoTooLarge(uploads.length + 1)
+      // A form whose file input was left empty still sends a part without a name or content.
+      if (data.length === 0 && !part.filename) continue
+      uploads.push(data)
+    } else if (part.fieldname === jsonField) {
+      try {
+        json = JSON.parse(String(part.value))
+        sawJson = true
+      } catch {
+        throw new ValidationFailed(`${jsonField} is not JSON`)
+      }
+    }
+  }
+  if (!sawJson && options.jsonRequired) throw new ValidationFailed(`${jsonField} is missing`)
+  return { json, uploads }
+}

@@ -8,10 +8,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { ErrorCode, errorCodes } from '@nabij/shared/api/errors'
 import type { Config } from './config.js'
 import type { Database, Db } from './db/connect.js'
+import { auditRoutes } from './modules/audit/routes.js'
 import { healthRoutes } from './modules/health/routes.js'
 import { metaRoutes } from './modules/meta/routes.js'
 import { reportRoutes } from './modules/reports/routes.js'
 import { staffRoutes } from './modules/staff/routes.js'
+import { zoneRoutes } from './modules/zones/routes.js'
 import { statsRoutes } from './modules/stats/routes.js'
 import { authPlugin } from './plugins/auth.js'
 import { languagePlugin } from './plugins/language.js'
@@ -96,6 +98,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   // Capability modules, one line each; each is encapsulated and receives its dependencies.
   await app.register(healthRoutes, deps)
   await app.register(staffRoutes, { ...deps, prefix: '/api' })
+  await app.register(zoneRoutes, { ...deps, prefix: '/api' })
+  await app.register(auditRoutes, { ...deps, prefix: '/api' })
   await app.register(metaRoutes, { ...deps, prefix: '/api' })
   await app.register(reportRoutes, { ...deps, prefix: '/api' })
   await app.register(statsRoutes, { ...deps, prefix: '/api' })

@@ -44,6 +44,8 @@ export const ErrorCode = {
   // zones
   ZoneNotFound: 'ZONE_NOT_FOUND',
   GeojsonInvalid: 'GEOJSON_INVALID',
+  StaffNotOfficer: 'STAFF_NOT_OFFICER',
+  OfficerNotInZone: 'OFFICER_NOT_IN_ZONE',
   // workflow
   TransitionNotAllowed: 'TRANSITION_NOT_ALLOWED',
   CloseAnswerRequired: 'CLOSE_ANSWER_REQUIRED',

@@ -2,11 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ErrorReply } from '@nabij/shared/api/errors'
 import {
-  CreateStaffBody, LoginBody, PasswordChangeBody, SessionReply, StaffIdParams, StaffList, StaffUserView, TotpDisableBody,
+  ContactReply, CreateStaffBody, LoginBody, ReportRefParams, StaffReportDetail, StaffReportsPage, StaffReportsQuery, PasswordChangeBody, SessionReply, StaffIdParams, StaffList, StaffUserView, TotpDisableBody,
   TotpEnableBody, TotpSetupReply, UpdateStaffBody,
 } from '@nabij/shared/api/staff'
 import type { ModuleOptions } from '../../app.js'
 import { requireStaff, sessionCookieName, sessionCookieOptions } from '../../plugins/auth.js'
+import { listStaffReports, staffReportContact, staffReportDetail } from './reports.js'
 import { changePassword, createStaff, listStaff, login, logout, staffMe, staffUserView, totpDisable, totpEnable, totpSetup, updateStaff } from './service.js'
 
 const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply, 423: ErrorReply }
@@ -84,4 +85,23 @@ export const staffRoutes: FastifyPluginAsyncTypebox<ModuleOptions> = async (app,
     schema: { tags, summary: 'Edit, disable, enable or unlock a staff account (admin)', params: StaffIdParams, body: UpdateStaffBody, response: { 200: StaffUserView, ...errors } },
     preHandler: requireStaff('admin'),
   }, async (req) => updateStaff(db, req.staff!, req.params.id, req.body))
+
+  // ---------------------------------------------------------------- the caller's queue
+  app.get('/staff/reports', {
+    schema: { tags, summary: "The caller's queue, filtered and paged (oldest first)", querystring: StaffReportsQuery, response: { 200: StaffReportsPage, ...errors } },
+    preHandler: requireStaff(),
+  }, async (req) => listStaffReports(db, req.staff!, req.query))
+
+  app.get('/staff/reports/:ref', {
+    schema: { tags, summary: 'A report for staff: routing decision and full timeline with internal notes', params: ReportRefParams, response: { 200: StaffReportDetail, ...errors } },
+    preHandler: requireStaff(),
+  }, async (req) => staffReportDetail(db, req.staff!, req.params.ref))
+
+  app.get('/staff/reports/:ref/contact', {
+    schema: { tags, summary: "A named reporter's contact data: the zone's officers and the assignee only; every view is audited", params: ReportRefParams, response: { 200: ContactReply, ...errors } },
+    preHandler: requireStaff(),
+  }, async (req, reply) => {
+    reply.header('cache-control', 'no-store')
+    return staffReportContact(db, req.staff!, req.params.ref)
+  })
 }

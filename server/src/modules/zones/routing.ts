@@ -1,6 +1,10 @@
+import { and, asc, eq, isNull } from 'drizzle-orm'
 import { targetOf, type Category } from '@nabij/shared/domain/categories'
 import type { Queue } from '@nabij/shared/domain/statuses'
 import type { Db } from '../../db/connect.js'
+import { routingRules, staffUsers, zoneOfficers } from '../../db/schema.js'
+import { activeAssignmentOn, brusselsDate } from '../staff/access.js'
+import { locateZone, type ZoneHit } from './spatial-index.js'
 
 export interface RouteDecision {
   zoneId: number | null
@@ -13,15 +17,84 @@ export interface RouteDecision {
 }
 
 export const defaultPromisedResponseHours = 72
+export const routingTimeZone = 'Europe/Brussels'
+
+const weekdayNumbers: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 }
+const localParts = new Intl.DateTimeFormat('en-GB', { timeZone: routingTimeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+
+/** ISO weekday (1 = Monday) and minutes since midnight in Brussels, daylight saving included. */
+export function brusselsClock(at: Date): { weekday: number; minute: number } {
+  const parts = Object.fromEntries(localParts.formatToParts(at).map((p) => [p.type, p.value]))
+  return { weekday: weekdayNumbers[parts.weekday!]!, minute: Number(parts.hour) * 60 + Number(parts.minute) }
+}
+
+export interface RuleWindow {
+  weekdays: number[] | null
+  fromMinute: number | null
+  toMinute: number | null
+}
+
+/** A window from 22:00 to 06:00 wraps past midnight; its weekday is the one the window started on. */
+export function inWindow(rule: RuleWindow, clock: { weekday: number; minute: number }): boolean {
+  const { fromMinute: from, toMinute: to } = rule
+  let weekday = clock.weekday
+  if (from !== null && to !== null && from !== to) {
+    if (from < to) {
+      if (clock.minute < from || clock.minute >= to) return false
+    } else {
+      if (clock.minute < from && clock.minute >= to) return false
+      if (clock.minute < to) weekday = weekday === 1 ? 7 : weekday - 1
+    }
+  } else if (from !== null && to === null) {
+    if (clock.minute < from) return false
+  } else if (to !== null && from === null) {
+    if (clock.minute >= to) return false
+  }
+  return !rule.weekdays || rule.weekdays.length === 0 || rule.weekdays.includes(weekday)
+}
+
+/** The zone's primary officer today (the longest-serving if several are marked primary). */
+async function primaryOfficer(db: Db, zoneId: number, at: Date): Promise<{ id: number; displayName: string } | null> {
+  const [row] = await db.select({ id: staffUsers.id, displayName: staffUsers.displayName }).from(zoneOfficers)
+    .innerJoin(staffUsers, eq(staffUsers.id, zoneOfficers.staffId))
+    .where(and(eq(zoneOfficers.zoneId, zoneId), eq(zoneOfficers.primary, true), isNull(staffUsers.disabledAt), activeAssignmentOn(brusselsDate(at))))
+    .orderBy(asc(zoneOfficers.startsOn), asc(zoneOfficers.id))
+    .limit(1)
+  return row ?? null
+}
 
 /**
  * Routes a report: zone by point-in-polygon, then the category floor (police conduct → oversight, municipal defects
- * → municipality), then the ordered rules. Takes the transaction of the intake so the decision is saved with it.
- * FIRST VERSION: only the category floor and the central queue; the zones module replaces the body.
+ * → municipality), then the ordered rules (first match wins), then the zone's officers. Takes the intake's
+ * transaction so the decision is saved with the report.
  */
-export async function routeReport(_tx: Db, _location: { lat: number; lon: number } | null, category: Category, _at: Date = new Date()): Promise<RouteDecision> {
+export async function routeReport(tx: Db, location: { lat: number; lon: number } | null, category: Category, at: Date = new Date()): Promise<RouteDecision> {
+  const zone: ZoneHit | null = location ? await locateZone(tx, location) : null
+  const zoneId = zone?.id ?? null
+  const promisedResponseHours = zone?.promisedResponseHours ?? defaultPromisedResponseHours
+  const where = zone ? `zone ${zone.name}` : 'outside every zone'
+  const decide = (queue: Queue, routingReason: string, routingRuleId: number | null = null, assignedStaffId: number | null = null): RouteDecision =>
+    ({ zoneId, queue, routingRuleId, routingReason, assignedStaffId, promisedResponseHours })
+
+  // The floor comes first and no rule can lift it: a complaint about the police never lands with the zone's officers.
   const target = targetOf(category)
-  if (target === 'oversight') return { zoneId: null, queue: 'oversight', routingRuleId: null, routingReason: 'category floor: police conduct → oversight', assignedStaffId: null, promisedResponseHours: defaultPromisedResponseHours }
-  if (target === 'municipality') return { zoneId: null, queue: 'municipality', routingRuleId: null, routingReason: 'category floor: municipal defect → municipality', assignedStaffId: null, promisedResponseHours: defaultPromisedResponseHours }
-  return { zoneId: null, queue: 'central', routingRuleId: null, routingReason: 'outside every zone → central queue', assignedStaffId: null, promisedResponseHours: defaultPromisedResponseHours }
+  if (target === 'oversight') return decide('oversight', `category floor: police conduct → oversight (${where})`)
+  if (target === 'municipality') return decide('municipality', `category floor: municipal defect → municipality (${where})`)
+
+  const rules = await tx.select().from(routingRules).where(eq(routingRules.enabled, true)).orderBy(asc(routingRules.position), asc(routingRules.id))
+  const clock = brusselsClock(at)
+  for (const rule of rules) {
+    if (rule.category !== null && rule.category !== category) continue
+    if (rule.zoneId !== null && rule.zoneId !== zoneId) continue
+    if (!inWindow(rule, clock)) continue
+    const queue = rule.queue as Queue
+    // A rule sending to "the zone" cannot apply to a report outside every zone.
+    if (queue === 'zone' && !zone) continue
+    const assigned = rule.assignStaffId ?? (queue === 'zone' && zone ? (await primaryOfficer(tx, zone.id, at))?.id ?? null : null)
+    return decide(queue, `rule "${rule.name}" (${where}) → ${queue}`, rule.id, assigned)
+  }
+
+  if (!zone) return decide('central', 'outside every zone → central queue')
+  const primary = await primaryOfficer(tx, zone.id, at)
+  return decide('zone', `zone ${zone.name} → zone officers${primary ? ` (primary: ${primary.displayName})` : ''}`, null, primary?.id ?? null)
 }

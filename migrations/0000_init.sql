@@ -38,6 +38,19 @@ CREATE TABLE "idempotency_keys" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "moderation_flags" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"report_id" bigint NOT NULL,
+	"update_id" bigint,
+	"kind" text NOT NULL,
+	"reason" text NOT NULL,
+	"start" integer NOT NULL,
+	"end" integer NOT NULL,
+	"match" text NOT NULL,
+	"related_report_id" bigint,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "neighbourhood_posts" (
 	"id" serial PRIMARY KEY NOT NULL,
 	"zone_id" integer NOT NULL,
@@ -84,6 +97,7 @@ CREATE TABLE "report_updates" (
 	"language" text,
 	"translations" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"moderation_state" text DEFAULT 'pending' NOT NULL,
+	"flagged_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -120,6 +134,7 @@ CREATE TABLE "reports" (
 	"moderation_state" text DEFAULT 'pending' NOT NULL,
 	"public_summary" text,
 	"duplicate_of_id" bigint,
+	"flagged_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -209,6 +224,9 @@ ALTER TABLE "handover_notes" ADD CONSTRAINT "handover_notes_zone_id_zones_id_fk"
 ALTER TABLE "handover_notes" ADD CONSTRAINT "handover_notes_from_staff_id_staff_users_id_fk" FOREIGN KEY ("from_staff_id") REFERENCES "public"."staff_users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "handover_notes" ADD CONSTRAINT "handover_notes_to_staff_id_staff_users_id_fk" FOREIGN KEY ("to_staff_id") REFERENCES "public"."staff_users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "idempotency_keys" ADD CONSTRAINT "idempotency_keys_report_id_reports_id_fk" FOREIGN KEY ("report_id") REFERENCES "public"."reports"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "moderation_flags" ADD CONSTRAINT "moderation_flags_report_id_reports_id_fk" FOREIGN KEY ("report_id") REFERENCES "public"."reports"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "moderation_flags" ADD CONSTRAINT "moderation_flags_update_id_report_updates_id_fk" FOREIGN KEY ("update_id") REFERENCES "public"."report_updates"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "moderation_flags" ADD CONSTRAINT "moderation_flags_related_report_id_reports_id_fk" FOREIGN KEY ("related_report_id") REFERENCES "public"."reports"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "neighbourhood_posts" ADD CONSTRAINT "neighbourhood_posts_zone_id_zones_id_fk" FOREIGN KEY ("zone_id") REFERENCES "public"."zones"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "neighbourhood_posts" ADD CONSTRAINT "neighbourhood_posts_staff_id_staff_users_id_fk" FOREIGN KEY ("staff_id") REFERENCES "public"."staff_users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "neighbourhood_posts" ADD CONSTRAINT "neighbourhood_posts_photo_id_photos_id_fk" FOREIGN KEY ("photo_id") REFERENCES "public"."photos"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -230,14 +248,17 @@ ALTER TABLE "zones" ADD CONSTRAINT "zones_police_zone_id_police_zones_id_fk" FOR
 CREATE INDEX "audit_log_staff_idx" ON "audit_log" USING btree ("staff_id","at");--> statement-breakpoint
 CREATE INDEX "audit_log_report_idx" ON "audit_log" USING btree ("report_id");--> statement-breakpoint
 CREATE INDEX "events_report_idx" ON "events" USING btree ("report_id");--> statement-breakpoint
+CREATE INDEX "moderation_flags_report_idx" ON "moderation_flags" USING btree ("report_id","update_id");--> statement-breakpoint
 CREATE INDEX "neighbourhood_posts_zone_idx" ON "neighbourhood_posts" USING btree ("zone_id","published_at");--> statement-breakpoint
 CREATE INDEX "photos_report_idx" ON "photos" USING btree ("report_id");--> statement-breakpoint
 CREATE INDEX "report_updates_report_idx" ON "report_updates" USING btree ("report_id","id");--> statement-breakpoint
+CREATE INDEX "report_updates_unflagged_idx" ON "report_updates" USING btree ("id") WHERE "report_updates"."flagged_at" is null and "report_updates"."author" = 'reporter';--> statement-breakpoint
 CREATE UNIQUE INDEX "reports_reference_idx" ON "reports" USING btree ("reference");--> statement-breakpoint
 CREATE UNIQUE INDEX "reports_receipt_hash_idx" ON "reports" USING btree ("receipt_hash");--> statement-breakpoint
 CREATE INDEX "reports_zone_status_idx" ON "reports" USING btree ("zone_id","status");--> statement-breakpoint
 CREATE INDEX "reports_queue_idx" ON "reports" USING btree ("queue","status");--> statement-breakpoint
 CREATE INDEX "reports_moderation_idx" ON "reports" USING btree ("moderation_state");--> statement-breakpoint
+CREATE INDEX "reports_unflagged_idx" ON "reports" USING btree ("id") WHERE "reports"."flagged_at" is null;--> statement-breakpoint
 CREATE INDEX "staff_sessions_staff_idx" ON "staff_sessions" USING btree ("staff_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "staff_users_email_idx" ON "staff_users" USING btree (lower("email"));--> statement-breakpoint
 CREATE INDEX "zone_history_zone_idx" ON "zone_history" USING btree ("zone_id","version");--> statement-breakpoint

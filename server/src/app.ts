@@ -11,6 +11,8 @@ import type { Database, Db } from './db/connect.js'
 import { auditRoutes } from './modules/audit/routes.js'
 import { healthRoutes } from './modules/health/routes.js'
 import { metaRoutes } from './modules/meta/routes.js'
+import { moderationRoutes } from './modules/moderation/routes.js'
+import { publicRoutes } from './modules/public/routes.js'
 import { reportRoutes } from './modules/reports/routes.js'
 import { staffRoutes } from './modules/staff/routes.js'
 import { zoneRoutes } from './modules/zones/routes.js'
@@ -101,6 +103,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await app.register(zoneRoutes, { ...deps, prefix: '/api' })
   await app.register(auditRoutes, { ...deps, prefix: '/api' })
   await app.register(metaRoutes, { ...deps, prefix: '/api' })
+  await app.register(moderationRoutes, { ...deps, prefix: '/api' })
+  await app.register(publicRoutes, { ...deps, prefix: '/api' })
   await app.register(reportRoutes, { ...deps, prefix: '/api' })
   await app.register(statsRoutes, { ...deps, prefix: '/api' })
 

@@ -53,3 +53,7 @@ export const PriorityNotFound = createError(ErrorCode.PriorityNotFound, 'priorit
 export const ServiceNotFound = createError(ErrorCode.ServiceNotFound, 'service %s not found', 404)
 export const ApiKeyInvalid = createError(ErrorCode.ApiKeyInvalid, 'api key missing, unknown or revoked', 403)
 export const SubscriptionTokenInvalid = createError(ErrorCode.SubscriptionTokenInvalid, 'subscription link invalid', 400)
+export const SummaryRequired = createError(ErrorCode.SummaryRequired, 'publishing a summary needs the summary text', 400)
+export const ReportMerged = createError(ErrorCode.ReportMerged, 'report %s was merged into another report', 409)
+export const MergeInvalid = createError(ErrorCode.MergeInvalid, 'cannot merge: %s', 409)
+export const PhotoNotFound = createError(ErrorCode.PhotoNotFound, 'photo %s not found', 404)

@@ -143,6 +143,8 @@ export const reports = pgTable('reports', {
   moderationState: text('moderation_state').notNull().default('pending'),
   publicSummary: text('public_summary'),
   duplicateOfId: bigint('duplicate_of_id', { mode: 'number' }),
+  /** When the automatic moderation flags were computed; null = still to flag (see moderation/flag-service.ts). */
+  flaggedAt: timestamp('flagged_at', { withTimezone: true }),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [
@@ -151,6 +153,7 @@ export const reports = pgTable('reports', {
   index('reports_zone_status_idx').on(t.zoneId, t.status),
   index('reports_queue_idx').on(t.queue, t.status),
   index('reports_moderation_idx').on(t.moderationState),
+  index('reports_unflagged_idx').on(t.id).where(sql`${t.flaggedAt} is null`),
 ])
 
 /** A retried submission with the same Idempotency-Key gets the first answer back. Only a hash of the key is kept. */
@@ -176,8 +179,12 @@ export const reportUpdates = pgTable('report_updates', {
   translations: jsonb('translations').$type<Record<string, string>>().notNull().default({}),
   /** A reporter's reply is moderated before anything of it can be public. */
   moderationState: text('moderation_state').notNull().default('pending'),
+  flaggedAt: timestamp('flagged_at', { withTimezone: true }),
   createdAt: createdAt(),
-}, (t) => [index('report_updates_report_idx').on(t.reportId, t.id)])
+}, (t) => [
+  index('report_updates_report_idx').on(t.reportId, t.id),
+  index('report_updates_unflagged_idx').on(t.id).where(sql`${t.flaggedAt} is null and ${t.author} = 'reporter'`),
+])
 
 /** Processed photos only: originals are never stored. `storageKey` names the 2048 px WebP, `thumbKey` the 400 px one. */
 export const photos = pgTable('photos', {
@@ -244,6 +251,25 @@ export const handoverNotes = pgTable('handover_notes', {
   createdAt: createdAt(),
 })
 
+/**
+ * Automatic moderation flags on a report's description (`updateId` null) or on a resident's reply: hints for the
+ * moderator with the matched span, never a decision. Recomputed as a whole when the text is flagged again.
+ */
+export const moderationFlags = pgTable('moderation_flags', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  reportId: bigint('report_id', { mode: 'number' }).notNull().references(() => reports.id, { onDelete: 'cascade' }),
+  updateId: bigint('update_id', { mode: 'number' }).references(() => reportUpdates.id, { onDelete: 'cascade' }),
+  kind: text('kind').notNull(),
+  reason: text('reason').notNull(),
+  /** UTF-16 offsets into the flagged text. */
+  start: integer('start').notNull(),
+  end: integer('end').notNull(),
+  match: text('match').notNull(),
+  /** Near-duplicates: the earlier report this one resembles. */
+  relatedReportId: bigint('related_report_id', { mode: 'number' }).references(() => reports.id, { onDelete: 'cascade' }),
+  createdAt: createdAt(),
+}, (t) => [index('moderation_flags_report_idx').on(t.reportId, t.updateId)])
+
 export type PoliceZone = typeof policeZones.$inferSelect
 export type Zone = typeof zones.$inferSelect
 export type NewZone = typeof zones.$inferInsert
@@ -254,3 +280,4 @@ export type NewReport = typeof reports.$inferInsert
 export type ReportUpdate = typeof reportUpdates.$inferSelect
 export type Photo = typeof photos.$inferSelect
 export type Event = typeof events.$inferSelect
+export type ModerationFlag = typeof moderationFlags.$inferSelect

@@ -63,6 +63,11 @@ export const ErrorCode = {
   ServiceNotFound: 'SERVICE_NOT_FOUND',
   ApiKeyInvalid: 'API_KEY_INVALID',
   SubscriptionTokenInvalid: 'SUBSCRIPTION_TOKEN_INVALID',
+  // moderation
+  SummaryRequired: 'SUMMARY_REQUIRED',
+  ReportMerged: 'REPORT_MERGED',
+  MergeInvalid: 'MERGE_INVALID',
+  PhotoNotFound: 'PHOTO_NOT_FOUND',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 export const errorCodes = Object.values(ErrorCode) as ErrorCode[]

@@ -42,7 +42,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<ModuleOptions> = async (app
   await app.register(multipart, { limits: multipartLimits })
   // In memory only: the client address keys the counter and is never stored or logged.
   await app.register(rateLimit, { global: false })
-  await app.register(photoRoutes, { ...options, storage })
+  await app.register(photoRoutes, { config, database: options.database, db, storage })
 
   app.get('/categories', {
     schema: { tags: ['reports'], summary: 'Report categories with labels, help texts and who receives each', response: { 200: CategoriesReply } },

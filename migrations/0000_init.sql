@@ -59,9 +59,39 @@ CREATE TABLE "neighbourhood_posts" (
 	"body" text NOT NULL,
 	"language" text NOT NULL,
 	"photo_id" uuid,
+	"priority_id" integer,
 	"published_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"withdrawn_at" timestamp with time zone,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "open311_clients" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"key_hash" text NOT NULL,
+	"key_prefix" text NOT NULL,
+	"created_by_staff_id" integer,
+	"revoked_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "open311_requests" (
+	"token" text PRIMARY KEY NOT NULL,
+	"report_id" bigint NOT NULL,
+	"client_id" integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "outbox" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"kind" text NOT NULL,
+	"payload" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"available_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"locked_until" timestamp with time zone,
+	"sent_at" timestamp with time zone,
+	"failed_at" timestamp with time zone,
+	"last_error" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "photos" (
@@ -83,6 +113,39 @@ CREATE TABLE "police_zones" (
 	"id" text PRIMARY KEY NOT NULL,
 	"name" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "priority_ballots" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"round_id" integer NOT NULL,
+	"voter_key" text NOT NULL,
+	"ranking" integer[] NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "priority_candidates" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"round_id" integer NOT NULL,
+	"position" integer NOT NULL,
+	"title" text NOT NULL,
+	"description" text DEFAULT '' NOT NULL,
+	"category" text,
+	"lat" double precision,
+	"lon" double precision,
+	"committed_rank" integer
+);
+--> statement-breakpoint
+CREATE TABLE "priority_rounds" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"zone_id" integer NOT NULL,
+	"title" text NOT NULL,
+	"intro" text DEFAULT '' NOT NULL,
+	"language" text NOT NULL,
+	"opens_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"closes_at" timestamp with time zone NOT NULL,
+	"created_by_staff_id" integer NOT NULL,
+	"committed_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "report_updates" (
@@ -203,6 +266,15 @@ CREATE TABLE "zone_officers" (
 	"ends_on" date
 );
 --> statement-breakpoint
+CREATE TABLE "zone_subscriptions" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"zone_id" integer NOT NULL,
+	"email" text NOT NULL,
+	"language" text NOT NULL,
+	"confirmed_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "zones" (
 	"id" serial PRIMARY KEY NOT NULL,
 	"external_id" text NOT NULL,
@@ -230,8 +302,16 @@ ALTER TABLE "moderation_flags" ADD CONSTRAINT "moderation_flags_related_report_i
 ALTER TABLE "neighbourhood_posts" ADD CONSTRAINT "neighbourhood_posts_zone_id_zones_id_fk" FOREIGN KEY ("zone_id") REFERENCES "public"."zones"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "neighbourhood_posts" ADD CONSTRAINT "neighbourhood_posts_staff_id_staff_users_id_fk" FOREIGN KEY ("staff_id") REFERENCES "public"."staff_users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "neighbourhood_posts" ADD CONSTRAINT "neighbourhood_posts_photo_id_photos_id_fk" FOREIGN KEY ("photo_id") REFERENCES "public"."photos"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "neighbourhood_posts" ADD CONSTRAINT "neighbourhood_posts_priority_id_priority_candidates_id_fk" FOREIGN KEY ("priority_id") REFERENCES "public"."priority_candidates"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "open311_clients" ADD CONSTRAINT "open311_clients_created_by_staff_id_staff_users_id_fk" FOREIGN KEY ("created_by_staff_id") REFERENCES "public"."staff_users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "open311_requests" ADD CONSTRAINT "open311_requests_report_id_reports_id_fk" FOREIGN KEY ("report_id") REFERENCES "public"."reports"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "open311_requests" ADD CONSTRAINT "open311_requests_client_id_open311_clients_id_fk" FOREIGN KEY ("client_id") REFERENCES "public"."open311_clients"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "photos" ADD CONSTRAINT "photos_report_id_reports_id_fk" FOREIGN KEY ("report_id") REFERENCES "public"."reports"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "photos" ADD CONSTRAINT "photos_update_id_report_updates_id_fk" FOREIGN KEY ("update_id") REFERENCES "public"."report_updates"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "priority_ballots" ADD CONSTRAINT "priority_ballots_round_id_priority_rounds_id_fk" FOREIGN KEY ("round_id") REFERENCES "public"."priority_rounds"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "priority_candidates" ADD CONSTRAINT "priority_candidates_round_id_priority_rounds_id_fk" FOREIGN KEY ("round_id") REFERENCES "public"."priority_rounds"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "priority_rounds" ADD CONSTRAINT "priority_rounds_zone_id_zones_id_fk" FOREIGN KEY ("zone_id") REFERENCES "public"."zones"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "priority_rounds" ADD CONSTRAINT "priority_rounds_created_by_staff_id_staff_users_id_fk" FOREIGN KEY ("created_by_staff_id") REFERENCES "public"."staff_users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "report_updates" ADD CONSTRAINT "report_updates_report_id_reports_id_fk" FOREIGN KEY ("report_id") REFERENCES "public"."reports"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "report_updates" ADD CONSTRAINT "report_updates_staff_id_staff_users_id_fk" FOREIGN KEY ("staff_id") REFERENCES "public"."staff_users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "reports" ADD CONSTRAINT "reports_zone_id_zones_id_fk" FOREIGN KEY ("zone_id") REFERENCES "public"."zones"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -244,13 +324,20 @@ ALTER TABLE "zone_history" ADD CONSTRAINT "zone_history_zone_id_zones_id_fk" FOR
 ALTER TABLE "zone_history" ADD CONSTRAINT "zone_history_staff_id_staff_users_id_fk" FOREIGN KEY ("staff_id") REFERENCES "public"."staff_users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "zone_officers" ADD CONSTRAINT "zone_officers_zone_id_zones_id_fk" FOREIGN KEY ("zone_id") REFERENCES "public"."zones"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "zone_officers" ADD CONSTRAINT "zone_officers_staff_id_staff_users_id_fk" FOREIGN KEY ("staff_id") REFERENCES "public"."staff_users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "zone_subscriptions" ADD CONSTRAINT "zone_subscriptions_zone_id_zones_id_fk" FOREIGN KEY ("zone_id") REFERENCES "public"."zones"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "zones" ADD CONSTRAINT "zones_police_zone_id_police_zones_id_fk" FOREIGN KEY ("police_zone_id") REFERENCES "public"."police_zones"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "audit_log_staff_idx" ON "audit_log" USING btree ("staff_id","at");--> statement-breakpoint
 CREATE INDEX "audit_log_report_idx" ON "audit_log" USING btree ("report_id");--> statement-breakpoint
 CREATE INDEX "events_report_idx" ON "events" USING btree ("report_id");--> statement-breakpoint
 CREATE INDEX "moderation_flags_report_idx" ON "moderation_flags" USING btree ("report_id","update_id");--> statement-breakpoint
 CREATE INDEX "neighbourhood_posts_zone_idx" ON "neighbourhood_posts" USING btree ("zone_id","published_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "open311_clients_key_idx" ON "open311_clients" USING btree ("key_hash");--> statement-breakpoint
+CREATE UNIQUE INDEX "open311_requests_report_idx" ON "open311_requests" USING btree ("report_id");--> statement-breakpoint
+CREATE INDEX "outbox_due_idx" ON "outbox" USING btree ("available_at") WHERE "outbox"."sent_at" is null and "outbox"."failed_at" is null;--> statement-breakpoint
 CREATE INDEX "photos_report_idx" ON "photos" USING btree ("report_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "priority_ballots_voter_idx" ON "priority_ballots" USING btree ("round_id","voter_key");--> statement-breakpoint
+CREATE INDEX "priority_candidates_round_idx" ON "priority_candidates" USING btree ("round_id","position");--> statement-breakpoint
+CREATE INDEX "priority_rounds_zone_idx" ON "priority_rounds" USING btree ("zone_id","closes_at");--> statement-breakpoint
 CREATE INDEX "report_updates_report_idx" ON "report_updates" USING btree ("report_id","id");--> statement-breakpoint
 CREATE INDEX "report_updates_unflagged_idx" ON "report_updates" USING btree ("id") WHERE "report_updates"."flagged_at" is null and "report_updates"."author" = 'reporter';--> statement-breakpoint
 CREATE UNIQUE INDEX "reports_reference_idx" ON "reports" USING btree ("reference");--> statement-breakpoint
@@ -264,4 +351,5 @@ CREATE UNIQUE INDEX "staff_users_email_idx" ON "staff_users" USING btree (lower(
 CREATE INDEX "zone_history_zone_idx" ON "zone_history" USING btree ("zone_id","version");--> statement-breakpoint
 CREATE INDEX "zone_officers_zone_idx" ON "zone_officers" USING btree ("zone_id");--> statement-breakpoint
 CREATE INDEX "zone_officers_staff_idx" ON "zone_officers" USING btree ("staff_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "zone_subscriptions_email_idx" ON "zone_subscriptions" USING btree ("zone_id",lower("email"));--> statement-breakpoint
 CREATE UNIQUE INDEX "zones_external_id_idx" ON "zones" USING btree ("external_id");

@@ -16,7 +16,12 @@ import { publicRoutes } from './modules/public/routes.js'
 import { reportRoutes } from './modules/reports/routes.js'
 import { staffRoutes } from './modules/staff/routes.js'
 import { zoneRoutes } from './modules/zones/routes.js'
+import { exportRoutes } from './modules/exports/routes.js'
+import { priorityRoutes } from './modules/priorities/routes.js'
 import { statsRoutes } from './modules/stats/routes.js'
+import { realtimeRoutes } from './modules/realtime/routes.js'
+import { updateRoutes } from './modules/updates/routes.js'
+import { workflowRoutes } from './modules/workflow/routes.js'
 import { authPlugin } from './plugins/auth.js'
 import { languagePlugin } from './plugins/language.js'
 
@@ -107,6 +112,11 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await app.register(publicRoutes, { ...deps, prefix: '/api' })
   await app.register(reportRoutes, { ...deps, prefix: '/api' })
   await app.register(statsRoutes, { ...deps, prefix: '/api' })
+  await app.register(priorityRoutes, { ...deps, prefix: '/api' })
+  await app.register(exportRoutes, { ...deps, prefix: '/api' })
+  await app.register(workflowRoutes, { ...deps, prefix: '/api' })
+  await app.register(updateRoutes, { ...deps, prefix: '/api' })
+  await app.register(realtimeRoutes, { ...deps, prefix: '/api' })
 
   await registerWeb(app)
   return app

@@ -21,6 +21,10 @@ export const Env = Type.Object({
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
   MAP_TILE_URL: Type.Optional(Type.String({ description: 'Raster tile URL template for the maps; none → outline maps only' })),
   TRUST_PROXY: Type.Union([Type.Literal('0'), Type.Literal('1')], { default: '0', description: 'Behind a reverse proxy' }),
+  TRANSLATE_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'LibreTranslate-compatible server for suggested translations; none → officers translate by hand' })),
+  TRANSLATE_API_KEY: Type.Optional(Type.String({ description: 'API key for TRANSLATE_URL, when it needs one' })),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://', description: 'Mail server for updates to consenting named reporters; none → no email' })),
+  MAIL_FROM: Type.String({ default: 'Nabij <no-reply@localhost>', description: 'Sender of those emails' }),
 })
 export type Env = Static<typeof Env>
 
@@ -38,6 +42,10 @@ export interface Config {
   mapTileUrl: string | undefined
   trustProxy: boolean
   secureCookies: boolean
+  translateUrl: string | undefined
+  translateApiKey: string | undefined
+  smtpUrl: string | undefined
+  mailFrom: string
 }
 
 export class ConfigError extends Error {
@@ -78,6 +86,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     mapTileUrl: env.MAP_TILE_URL,
     trustProxy: env.TRUST_PROXY === '1',
     secureCookies: env.PUBLIC_URL.startsWith('https://'),
+    translateUrl: env.TRANSLATE_URL?.replace(/\/$/, ''),
+    translateApiKey: env.TRANSLATE_API_KEY,
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM,
   }
 }
 
@@ -117,6 +129,10 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     mapTileUrl: undefined,
     trustProxy: false,
     secureCookies: false,
+    translateUrl: undefined,
+    translateApiKey: undefined,
+    smtpUrl: undefined,
+    mailFrom: 'Nabij <no-reply@nabij.test>',
     ...overrides,
   }
 }

@@ -14,8 +14,11 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
 export interface Database {
   db: Db
   kind: 'postgres' | 'pglite'
-  /** Runs `fn` for each NOTIFY on `channel`; the returned function stops listening. */
-  listen(channel: string, fn: (payload: string) => void): Promise<() => Promise<void>>
+  /**
+   * Runs `fn` for each NOTIFY on `channel`; the returned function stops listening. `onLost` is called once if the
+   * listening connection drops (PostgreSQL restart, killed backend): the caller listens again and catches up.
+   */
+  listen(channel: string, fn: (payload: string) => void, onLost?: () => void): Promise<() => Promise<void>>
   ping(): Promise<boolean>
   close(): Promise<void>
 }
@@ -42,13 +45,23 @@ async function connectPostgres(url: string, max: number): Promise<Database> {
   return {
     db,
     kind: 'postgres',
-    async listen(channel, fn) {
-      const client = new pg.Client({ connectionString: url })
+    async listen(channel, fn, onLost) {
+      const client = new pg.Client({ connectionString: url, application_name: 'nabij-listen', keepAlive: true })
+      let ended = false
+      const lost = () => {
+        if (ended) return
+        ended = true
+        onLost?.()
+      }
+      client.on('error', lost)
+      client.on('end', lost)
       await client.connect()
       client.on('notification', (msg) => { if (msg.channel === channel) fn(msg.payload ?? '') })
-      client.on('error', () => {})
       await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`)
-      return async () => { await client.end().catch(() => {}) }
+      return async () => {
+        ended = true
+        await client.end().catch(() => {})
+      }
     },
     async ping() {
       try {

@@ -234,6 +234,8 @@ export const neighbourhoodPosts = pgTable('neighbourhood_posts', {
   body: text('body').notNull(),
   language: text('language').notNull(),
   photoId: uuid('photo_id').references(() => photos.id),
+  /** The neighbourhood priority this post reports progress on ("you said — we did"). */
+  priorityId: integer('priority_id').references(() => priorityCandidates.id),
   publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
   withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -250,6 +252,24 @@ export const handoverNotes = pgTable('handover_notes', {
   seenAt: timestamp('seen_at', { withTimezone: true }),
   createdAt: createdAt(),
 })
+
+/**
+ * Transactional outbox: a message to send (an email to a consenting reporter) is written in the same transaction as
+ * the change it announces, and a worker delivers it with retries; a failing mail server loses nothing. The payload
+ * names rows (report, update), never the address: an erased contact is not mailed from a stale copy.
+ */
+export const outbox = pgTable('outbox', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  kind: text('kind').notNull(),
+  payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+  attempts: integer('attempts').notNull().default(0),
+  availableAt: timestamp('available_at', { withTimezone: true }).notNull().defaultNow(),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  sentAt: timestamp('sent_at', { withTimezone: true }),
+  failedAt: timestamp('failed_at', { withTimezone: true }),
+  lastError: text('last_error'),
+  createdAt: createdAt(),
+}, (t) => [index('outbox_due_idx').on(t.availableAt).where(sql`${t.sentAt} is null and ${t.failedAt} is null`)])
 
 /**
  * Automatic moderation flags on a report's description (`updateId` null) or on a resident's reply: hints for the
@@ -270,6 +290,77 @@ export const moderationFlags = pgTable('moderation_flags', {
   createdAt: createdAt(),
 }, (t) => [index('moderation_flags_report_idx').on(t.reportId, t.updateId)])
 
+/** A neighbourhood priority round: residents rank candidate issues until `closesAt`, then the team commits to the top. */
+export const priorityRounds = pgTable('priority_rounds', {
+  id: serial('id').primaryKey(),
+  zoneId: integer('zone_id').notNull().references(() => zones.id),
+  title: text('title').notNull(),
+  intro: text('intro').notNull().default(''),
+  language: text('language').notNull(),
+  opensAt: timestamp('opens_at', { withTimezone: true }).notNull().defaultNow(),
+  closesAt: timestamp('closes_at', { withTimezone: true }).notNull(),
+  createdByStaffId: integer('created_by_staff_id').notNull().references(() => staffUsers.id),
+  committedAt: timestamp('committed_at', { withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('priority_rounds_zone_idx').on(t.zoneId, t.closesAt)])
+
+/** An issue residents can rank; once the team commits to it (`committedRank`), it is one of the zone's priorities. */
+export const priorityCandidates = pgTable('priority_candidates', {
+  id: serial('id').primaryKey(),
+  roundId: integer('round_id').notNull().references(() => priorityRounds.id, { onDelete: 'cascade' }),
+  position: integer('position').notNull(),
+  title: text('title').notNull(),
+  description: text('description').notNull().default(''),
+  category: text('category'),
+  /** A proposed place, as a generalised cell centre: never a report's exact point. */
+  lat: doublePrecision('lat'),
+  lon: doublePrecision('lon'),
+  committedRank: integer('committed_rank'),
+}, (t) => [index('priority_candidates_round_idx').on(t.roundId, t.position)])
+
+/**
+ * One anonymous ranking (candidate ids, most important first). `voterKey` is an HMAC of the round and the receipt
+ * hash or the browser's signed token: one ballot each, and nothing about who, where from or when.
+ */
+export const priorityBallots = pgTable('priority_ballots', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  roundId: integer('round_id').notNull().references(() => priorityRounds.id, { onDelete: 'cascade' }),
+  voterKey: text('voter_key').notNull(),
+  ranking: integer('ranking').array().notNull(),
+}, (t) => [uniqueIndex('priority_ballots_voter_idx').on(t.roundId, t.voterKey)])
+
+/** Software allowed to POST Open311 requests. Only SHA-256 of the key is kept; the prefix lets admins recognise it. */
+export const open311Clients = pgTable('open311_clients', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull(),
+  keyHash: text('key_hash').notNull(),
+  keyPrefix: text('key_prefix').notNull(),
+  createdByStaffId: integer('created_by_staff_id').references(() => staffUsers.id),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('open311_clients_key_idx').on(t.keyHash)])
+
+/** A report posted through Open311: the GeoReport v2 token answered to the client, and which client it was. */
+export const open311Requests = pgTable('open311_requests', {
+  token: text('token').primaryKey(),
+  reportId: bigint('report_id', { mode: 'number' }).notNull().references(() => reports.id, { onDelete: 'cascade' }),
+  clientId: integer('client_id').notNull().references(() => open311Clients.id),
+}, (t) => [uniqueIndex('open311_requests_report_idx').on(t.reportId)])
+
+/**
+ * E-mail alerts of a zone's neighbourhood posts (double opt-in). The address serves this alone and is never linked
+ * to a report; unsubscribing deletes the row.
+ */
+export const zoneSubscriptions = pgTable('zone_subscriptions', {
+  id: serial('id').primaryKey(),
+  zoneId: integer('zone_id').notNull().references(() => zones.id),
+  email: text('email').notNull(),
+  language: text('language').notNull(),
+  confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('zone_subscriptions_email_idx').on(t.zoneId, sql`lower(${t.email})`)])
+
 export type PoliceZone = typeof policeZones.$inferSelect
 export type Zone = typeof zones.$inferSelect
 export type NewZone = typeof zones.$inferInsert
@@ -280,4 +371,9 @@ export type NewReport = typeof reports.$inferInsert
 export type ReportUpdate = typeof reportUpdates.$inferSelect
 export type Photo = typeof photos.$inferSelect
 export type Event = typeof events.$inferSelect
+export type OutboxMessage = typeof outbox.$inferSelect
 export type ModerationFlag = typeof moderationFlags.$inferSelect
+export type PriorityRound = typeof priorityRounds.$inferSelect
+export type PriorityCandidate = typeof priorityCandidates.$inferSelect
+export type Open311Client = typeof open311Clients.$inferSelect
+export type ZoneSubscription = typeof zoneSubscriptions.$inferSelect

@@ -50,6 +50,13 @@ export const ErrorCode = {
   TransitionNotAllowed: 'TRANSITION_NOT_ALLOWED',
   CloseAnswerRequired: 'CLOSE_ANSWER_REQUIRED',
   ReopenWindowPassed: 'REOPEN_WINDOW_PASSED',
+  CloseReasonRequired: 'CLOSE_REASON_REQUIRED',
+  AssigneeNotInTeam: 'ASSIGNEE_NOT_IN_TEAM',
+  QuestionVisibilityInvalid: 'QUESTION_VISIBILITY_INVALID',
+  UpdateNotFound: 'UPDATE_NOT_FOUND',
+  TranslationUnavailable: 'TRANSLATION_UNAVAILABLE',
+  // neighbourhood posts
+  PostNotFound: 'POST_NOT_FOUND',
   // accountability: figures, priorities, Open311, alerts
   RangeInvalid: 'RANGE_INVALID',
   RoundNotFound: 'ROUND_NOT_FOUND',

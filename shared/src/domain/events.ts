@@ -11,7 +11,9 @@ export const eventTypes = [
   'report.moderated',
   'report.merged',
   'report.officer_changed',
+  'report.due_changed',
   'zone.post_published',
+  'zone.post_updated',
   'zone.post_withdrawn',
   'zones.changed',
 ] as const

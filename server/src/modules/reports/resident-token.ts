@@ -13,8 +13,8 @@ function signature(config: Config, payload: string): Buffer {
   return createHmac('sha256', config.sessionSecret).update(`nabij:resident-token:${payload}`).digest()
 }
 
-export function issueResidentToken(config: Config, reportId: number, now = Date.now()): { token: string; expiresAt: Date } {
-  const expiresAt = new Date(now + residentTokenLifetimeMs)
+export function issueResidentToken(config: Config, reportId: number, now = Date.now(), lifetimeMs = residentTokenLifetimeMs): { token: string; expiresAt: Date } {
+  const expiresAt = new Date(now + lifetimeMs)
   const payload = `r1.${reportId}.${Math.floor(expiresAt.getTime() / 1000)}`
   return { token: `${payload}.${signature(config, payload).toString('base64url')}`, expiresAt }
 }

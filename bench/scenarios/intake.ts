@@ -1,0 +1,86 @@
+import { PGlite } from '@electric-sql/pglite'
+import pg from 'pg'
+import { load, ratio, startBareFastify, startBenchApp, type BenchContext, type BenchRow, type Engine } from '../harness.js'
+
+/**
+ * JSON intake (POST /api/reports, anonymous, no photos) at 64 connections on each engine, beside two baselines of
+ * the same run: a bare Fastify POST (the HTTP ceiling of this machine) and raw INSERTs into a table shaped like
+ * `reports` on the same engine, 64 at a time (the database ceiling).
+ */
+const connections = 64
+
+const body = JSON.stringify({
+  category: 'nuisance',
+  description: 'Loud music from the empty shop every night after midnight, the whole street is awake.',
+  location: { lat: 50.8275, lon: 4.3721 },
+  anonymous: true,
+  language: 'nl',
+})
+
+const rawTable = `create table if not exists bench_raw_reports (
+  id bigserial primary key, reference text not null unique, category text not null, description text not null,
+  language text not null, lat double precision, lon double precision, anonymous boolean not null, receipt_hash text unique,
+  queue text not null, routing_reason text not null, status text not null default 'new', promised_response_hours integer not null,
+  created_at timestamptz not null default now(), updated_at timestamptz not null default now())`
+const rawInsert = `insert into bench_raw_reports (reference, category, description, language, lat, lon, anonymous, receipt_hash, queue, routing_reason, promised_response_hours)
+  values ($1, 'nuisance', $2, 'nl', 50.8275, 4.3721, true, $3, 'central', 'bench', 72)`
+
+/** Raw inserts per second: `connections` loops each inserting one row per autocommit statement, for `seconds`. */
+async function rawInserts(ctx: BenchContext, engine: Engine, seconds: number): Promise<number> {
+  let query: (text: string, params?: unknown[]) => Promise<unknown>
+  let close: () => Promise<void>
+  if (engine === 'postgres') {
+    const pool = new pg.Pool({ connectionString: ctx.postgresUrl, max: 20 })
+    query = (text, params) => pool.query(text, params)
+    close = async () => {
+      await pool.query('drop table if exists bench_raw_reports')
+      await pool.end()
+    }
+  } else {
+    const db = await PGlite.create()
+    query = (text, params) => db.query(text, params)
+    close = () => db.close()
+  }
+  await query('drop table if exists bench_raw_reports')
+  await query(rawTable)
+  let done = 0
+  let n = 0
+  const until = performance.now() + seconds * 1000
+  await Promise.all(Array.from({ length: connections }, async () => {
+    while (performance.now() < until) {
+      const i = n++
+      await query(rawInsert, [`RAW-${i}`, `description ${i}`, `hash-${i}-${Math.random()}`])
+      done++
+    }
+  }))
+  await close()
+  return done / seconds
+}
+
+export default async function intakeBench(ctx: BenchContext): Promise<BenchRow[]> {
+  const duration = ctx.quick ? 3 : 10
+  const request = { method: 'POST' as const, body, headers: { 'content-type': 'application/json' }, connections, duration }
+  const rows: BenchRow[] = []
+
+  const bare = await startBareFastify()
+  const bareLoad = await load({ ...request, url: bare.url })
+  await bare.close()
+
+  for (const engine of ctx.engines) {
+    const raw = await rawInserts(ctx, engine, duration)
+    const app = await startBenchApp(ctx, engine)
+    // A short warm-up: JIT, the pool's connections, the first pages of the indexes.
+    await load({ ...request, url: `${app.url}/api/reports`, duration: 1 })
+    const intake = await load({ ...request, url: `${app.url}/api/reports` })
+    await app.close()
+    const goal = engine === 'postgres' ? 1000 : 400
+    const scenario = `POST /api/reports (JSON, ${connections} conn)`
+    if (intake.errors || intake.non2xx) console.error(`intake ${engine}: ${intake.errors} errors, ${intake.non2xx} non-2xx answers`)
+    rows.push(
+      { scenario, engine, metric: 'reports/s', value: Math.round(intake.rps), unit: 'req/s', baseline: 'bare Fastify POST', baselineValue: Math.round(bareLoad.rps), ratio: ratio(intake.rps, bareLoad.rps), goal: `≥ ${goal}/s`, met: intake.rps >= goal && intake.non2xx === 0 && intake.errors === 0 },
+      { scenario, engine, metric: 'reports/s vs raw INSERT', value: Math.round(intake.rps), unit: 'req/s', baseline: `raw INSERT, ${connections} at a time`, baselineValue: Math.round(raw), ratio: ratio(intake.rps, raw) },
+      { scenario, engine, metric: 'p99', value: intake.p99, unit: 'ms', baseline: 'bare Fastify POST', baselineValue: bareLoad.p99, ...(engine === 'postgres' ? { goal: '≤ 50 ms', met: intake.p99 <= 50 } : {}) },
+    )
+  }
+  return rows
+}

@@ -169,6 +169,20 @@ describe('POST /api/reports with photos', () => {
     expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', details: [expect.objectContaining({ path: '/category' })] })
   })
 
+  it('removes the photo files of a submission whose transaction fails', async () => {
+    // Two copies of one submission race; the loser's transaction hits the idempotency key and rolls back.
+    const send = () => {
+      const { payload, headers } = multipart({ report: JSON.stringify(report) }, [jpeg('orientation_portrait_8.jpg')])
+      return t.app.inject({ method: 'POST', url: '/api/reports', payload, headers: { ...headers, 'idempotency-key': 'racing-photo-submission' } })
+    }
+    const before = await snapshot()
+
+    const [a, b] = await Promise.all([send(), send()])
+
+    expect(b!.json()).toEqual(a!.json())
+    expect(await snapshot()).toEqual({ reports: before.reports + 1, photos: before.photos + 1, events: before.events + 1, files: before.files + 2 })
+  })
+
   it('answers a retried multipart submission with the first answer', async () => {
     const send = () => {
       const { payload, headers } = multipart({ report: JSON.stringify(report) }, [jpeg('gps_DSCN0010.jpg')])

@@ -47,11 +47,16 @@ export async function createI18n(language: Language = initialLanguage()): Promis
   return instance
 }
 
-/** Loads the language's chunk if needed, switches, remembers the choice and sets `<html lang dir>`. */
-export async function switchLanguage(instance: I18n, code: Language): Promise<void> {
+/** Loads a language's strings without switching to it (staff preview a canned text in the resident's language). */
+export async function ensureLanguage(instance: I18n, code: Language): Promise<void> {
   if (!instance.hasResourceBundle(code, 'translation')) {
     instance.addResourceBundle(code, 'translation', await loaderFor(code)())
   }
+}
+
+/** Loads the language's chunk if needed, switches, remembers the choice and sets `<html lang dir>`. */
+export async function switchLanguage(instance: I18n, code: Language): Promise<void> {
+  await ensureLanguage(instance, code)
   await instance.changeLanguage(code)
   try {
     localStorage.setItem(storageKey, code)

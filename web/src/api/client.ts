@@ -99,3 +99,16 @@ export async function orEmpty<T>(promise: Promise<T>, empty: T): Promise<T> {
     throw err
   }
 }
+
+/** A binary resource behind a bearer token (photos of one's own report). */
+export async function requestBlob(path: string, token: string, signal?: AbortSignal): Promise<Blob> {
+  let response: Response
+  try {
+    response = await fetch(new URL(path, location.origin), { headers: { authorization: `Bearer ${token}` }, signal, cache: 'no-store' })
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err
+    throw new NetworkError(err)
+  }
+  if (!response.ok) throw new ApiError(response.status, response.status === 401 ? 'UNAUTHENTICATED' : 'NOT_FOUND', response.statusText)
+  return response.blob()
+}

@@ -1,109 +1,65 @@
-import { categories as domainCategories, type Category } from '@nabij/shared/domain/categories'
-import type { Language } from '@nabij/shared/domain/languages'
-import type { MetaReply } from '@nabij/shared/api/meta'
-import { orEmpty, request } from './client'
+import { orEmpty, request, requestBlob } from './client'
 import type {
-  CategoryInfo, FollowUpReport, LatLon, NeighbourhoodPost, PublicReport, ZoneOfficer, ZoneStat, ZoneSummary,
+  CategoriesReply, CategoryItem, CreateReportBody, CreateReportReply, FollowUpView, MetaReply, NeighbourhoodPost, PostList,
+  PublicReportList, PublicReportSummary, PublicZone, ReceiptSessionReply, ReplyBody, TimelineItem, ZoneDetail, ZoneStatsReply,
 } from './types'
 
 export { ApiError, NetworkError } from './client'
 export type * from './types'
 
-export interface NewReport {
-  category: Category
-  description: string
-  location?: LatLon
-  addressText?: string
-  zoneId?: number
-  language: Language
-  anonymous: boolean
-  name?: string
-  email?: string
-  phone?: string
-  contactConsent?: boolean
-}
-
-export interface CreateReportReply {
-  reference: string
-  receiptCode?: string
-}
-
-export interface ReceiptSession {
-  token: string
-  expiresAt?: string
-}
-
-/** Photos travel in the same request as the report, so a report is never saved without the photos it was sent with. */
-function encodeReport(report: NewReport, photos: File[]): NewReport | FormData {
-  if (photos.length === 0) return report
+/** JSON when there are no photos; otherwise multipart with the same object as JSON in `field` and the files in `photos`. */
+function withPhotos<T extends object>(field: string, body: T, photos: File[]): T | FormData {
+  if (photos.length === 0) return body
   const form = new FormData()
-  for (const [key, value] of Object.entries(report)) {
-    if (value === undefined) continue
-    form.append(key, typeof value === 'object' ? JSON.stringify(value) : String(value))
-  }
+  form.append(field, JSON.stringify(body))
   for (const photo of photos) form.append('photos', photo, photo.name)
   return form
 }
 
+/** The typed client of the resident and public API, grouped by capability. */
 export const api = {
   meta: {
     get: () => request<MetaReply>('/meta'),
   },
   categories: {
-    /** The installation's categories; the shared domain list until the route exists. */
-    list: async (): Promise<CategoryInfo[]> => {
-      const fallback = domainCategories.map((c) => ({ key: c.key, target: c.target, icon: c.icon }))
-      const reply = await orEmpty(request<CategoryInfo[] | { categories: CategoryInfo[] }>('/categories'), fallback)
-      return Array.isArray(reply) ? reply : reply.categories
-    },
+    list: async (): Promise<CategoryItem[]> => (await request<CategoriesReply>('/categories')).categories,
   },
   zones: {
-    list: async (): Promise<ZoneSummary[]> => {
-      const reply = await orEmpty(request<ZoneSummary[] | { zones: ZoneSummary[] }>('/zones'), [])
-      return Array.isArray(reply) ? reply : reply.zones
-    },
+    list: () => request<PublicZone[]>('/zones'),
+    get: (id: number) => request<ZoneDetail>(`/zones/${id}`),
   },
   reports: {
-    create: (report: NewReport, photos: File[], idempotencyKey: string) =>
+    /** Photos travel in the same request, so a report is never saved without the photos it was sent with. */
+    create: (report: CreateReportBody, photos: File[], idempotencyKey: string) =>
       request<CreateReportReply>('/reports', {
         method: 'POST',
-        body: encodeReport(report, photos),
+        body: withPhotos('report', report, photos),
         headers: { 'idempotency-key': idempotencyKey },
       }),
   },
   followUp: {
-    session: (receiptCode: string) => request<ReceiptSession>('/receipt/session', { method: 'POST', body: { receiptCode } }),
-    get: (token: string) => request<FollowUpReport>('/followup', { token }),
-    reply: (token: string, text: string, photos: File[]) => {
-      const body: { text: string } | FormData = photos.length ? new FormData() : { text }
-      if (body instanceof FormData) {
-        body.append('text', text)
-        for (const photo of photos) body.append('photos', photo, photo.name)
+    session: (code: string) => request<ReceiptSessionReply>('/receipt/session', { method: 'POST', body: { code } }),
+    get: (token: string) => request<FollowUpView>('/followup', { token }),
+    /** A message, photos, or both. */
+    reply: (token: string, reply: ReplyBody, photos: File[]) => {
+      let body: ReplyBody | FormData = reply
+      if (photos.length) {
+        const form = new FormData()
+        if (reply.text) form.append('reply', JSON.stringify(reply))
+        for (const photo of photos) form.append('photos', photo, photo.name)
+        body = form
       }
-      return request<{ id: number }>('/followup/replies', { method: 'POST', body, token })
+      return request<TimelineItem>('/followup/replies', { method: 'POST', body, token })
     },
-    addPhotos: (token: string, photos: File[]) => {
-      const form = new FormData()
-      for (const photo of photos) form.append('photos', photo, photo.name)
-      return request<{ count: number }>('/followup/photos', { method: 'POST', body: form, token })
-    },
+    /** A photo the reporter may see: fetched with the bearer token, shown through a blob: URL. */
+    photo: (url: string, token: string) => requestBlob(url, token),
   },
   public: {
-    reports: async (zoneId: number): Promise<PublicReport[]> => {
-      const reply = await orEmpty(request<PublicReport[] | { reports: PublicReport[] }>('/public/reports', { query: { zone: zoneId } }), [])
-      return Array.isArray(reply) ? reply : reply.reports
-    },
-    posts: async (zoneId: number): Promise<NeighbourhoodPost[]> => {
-      const reply = await orEmpty(request<NeighbourhoodPost[] | { posts: NeighbourhoodPost[] }>(`/public/zones/${zoneId}/posts`), [])
-      return Array.isArray(reply) ? reply : reply.posts
-    },
-    officers: async (zoneId: number): Promise<ZoneOfficer[]> => {
-      const reply = await orEmpty(request<ZoneOfficer[] | { officers: ZoneOfficer[] }>(`/public/zones/${zoneId}/officers`), [])
-      return Array.isArray(reply) ? reply : reply.officers
-    },
-    stats: async (zoneId: number): Promise<ZoneStat[]> => {
-      const reply = await orEmpty(request<ZoneStat[] | { figures: ZoneStat[] }>(`/public/zones/${zoneId}/stats`), [])
-      return Array.isArray(reply) ? reply : reply.figures
-    },
+    /** Parts of the neighbourhood page whose module is not installed (404 without a code of its own) read as empty. */
+    reports: async (zoneId: number): Promise<PublicReportSummary[]> =>
+      (await orEmpty(request<PublicReportList>('/public/reports', { query: { zone: zoneId, pageSize: 100 } }), { items: [], page: 1, pageSize: 0, total: 0 })).items,
+    posts: async (zoneId: number): Promise<NeighbourhoodPost[]> =>
+      (await orEmpty(request<PostList>(`/public/zones/${zoneId}/posts`), { items: [], nextBefore: null })).items,
+    stats: (zoneId: number) => orEmpty(request<ZoneStatsReply | null>(`/public/zones/${zoneId}/stats`), null),
   },
 }

@@ -1,4 +1,4 @@
-import type { Geometry, LatLon, ZoneSummary } from '../api/types'
+import type { Geometry, LatLon } from '../api/types'
 
 type Ring = [number, number][]
 
@@ -18,12 +18,19 @@ export function contains(geometry: Geometry, point: LatLon): boolean {
   return polygons.some(([outer, ...holes]) => !!outer && inRing(point, outer) && !holes.some((hole) => inRing(point, hole)))
 }
 
+export interface NamedZone {
+  id: number
+  name: string
+  names?: Record<string, string>
+  geometry?: Geometry
+}
+
 /** The zone containing the point, to tell the resident where it will go; the server decides for real. */
-export function zoneAt(zones: ZoneSummary[], point: LatLon): ZoneSummary | undefined {
+export function zoneAt<Z extends NamedZone>(zones: Z[], point: LatLon): Z | undefined {
   return zones.find((zone) => zone.geometry && contains(zone.geometry, point))
 }
 
 /** A zone's name in the interface language when the zone has one, else its own name. */
-export function zoneName(zone: Pick<ZoneSummary, 'name' | 'names'>, language: string): string {
+export function zoneName(zone: Pick<NamedZone, 'name' | 'names'>, language: string): string {
   return zone.names?.[language] ?? zone.name
 }

@@ -3,6 +3,7 @@
  * the resident's mobile data. HEIC/HEIF goes as is: most browsers cannot decode it, the server can. The server strips
  * all metadata (GPS included) either way; re-encoding here already drops it for the photos we touch.
  */
+/** `maxPhotosPerSubmission` of shared/src/api/reports.ts, kept equal by a test. */
 export const maxPhotos = 5
 export const maxEdge = 2048
 /** Below this size a photo is sent untouched: re-encoding would cost quality for little saving. */

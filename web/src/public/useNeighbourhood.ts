@@ -1,18 +1,17 @@
 import { shallowRef, toValue, watch, type MaybeRefOrGetter } from 'vue'
-import { api, ApiError, NetworkError, type NeighbourhoodPost, type PublicReport, type ZoneOfficer, type ZoneStat } from '../api'
-import { loadZones } from '../composables/useSiteData'
+import { api, ApiError, NetworkError, type NeighbourhoodPost, type PublicReportSummary, type ZoneDetail, type ZoneStatsReply } from '../api'
 import { useLive } from '../realtime/useLive'
 
 /**
- * Everything the neighbourhood page shows for one zone. Parts whose API is not there (yet) read as empty, so the
- * page renders with what exists; officers' posts and public reports refresh live.
+ * Everything the neighbourhood page shows for one zone. A part whose module is not installed reads as empty, so
+ * the page renders with what exists; officers' posts and public reports follow the zone's live channel.
  */
 export function useNeighbourhood(zoneId: MaybeRefOrGetter<number>) {
-  const zone = shallowRef<Awaited<ReturnType<typeof loadZones>>[number] | null>()
-  const reports = shallowRef<PublicReport[]>([])
+  /** undefined while loading, null when the zone does not exist. */
+  const zone = shallowRef<ZoneDetail | null>()
+  const reports = shallowRef<PublicReportSummary[]>([])
   const posts = shallowRef<NeighbourhoodPost[]>([])
-  const officers = shallowRef<ZoneOfficer[]>([])
-  const stats = shallowRef<ZoneStat[]>([])
+  const stats = shallowRef<ZoneStatsReply | null>(null)
   const error = shallowRef<ApiError | NetworkError>()
 
   async function guard<T>(promise: Promise<T>, fallback: T): Promise<T> {
@@ -34,30 +33,36 @@ export function useNeighbourhood(zoneId: MaybeRefOrGetter<number>) {
 
   async function load(id: number) {
     error.value = undefined
-    const all = await guard(loadZones(), [])
+    let detail: ZoneDetail | null
+    try {
+      detail = await api.zones.get(id)
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) detail = null
+      else if (err instanceof ApiError || err instanceof NetworkError) {
+        error.value = err
+        detail = null
+      } else throw err
+    }
     if (id !== toValue(zoneId)) return
-    zone.value = all.find((z) => z.id === id) ?? null
-    if (!zone.value) return
-    const [o, s] = await Promise.all([guard(api.public.officers(id), []), guard(api.public.stats(id), []), loadLive(id)])
-    if (id !== toValue(zoneId)) return
-    officers.value = o
-    stats.value = s
+    zone.value = detail
+    if (!detail) return
+    const [s] = await Promise.all([guard(api.public.stats(id), null), loadLive(id)])
+    if (id === toValue(zoneId)) stats.value = s
   }
 
   watch(() => toValue(zoneId), (id) => {
     zone.value = undefined
     reports.value = []
     posts.value = []
-    officers.value = []
-    stats.value = []
+    stats.value = null
     void load(id)
   }, { immediate: true })
 
   const { status } = useLive(() => toValue(zoneId), () => ({
-    topics: [{ kind: 'zone', zoneId: toValue(zoneId) }],
+    subscription: { channel: 'zone', id: toValue(zoneId) },
     onEvent: () => void loadLive(toValue(zoneId)),
     onResync: () => void loadLive(toValue(zoneId)),
   }))
 
-  return { zone, reports, posts, officers, stats, error, liveStatus: status }
+  return { zone, reports, posts, stats, error, liveStatus: status }
 }

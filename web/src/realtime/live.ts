@@ -1,50 +1,45 @@
 /**
- * The live feed of the resident and public pages (GET /api/live, websocket).
+ * The live feed client (GET /api/live; the protocol is documented in shared/src/api/live.ts).
  *
- * Protocol, JSON text frames:
- *   client → server, first frame after open:
- *     { "type": "subscribe", "token"?: "<receipt session token>", "topics": [{ "kind": "report" } | { "kind": "zone", "zoneId": 3 }],
- *       "lastEventId"?: 123 }
- *     The token travels in the first frame, not the URL, so it never lands in a proxy's access log.
- *   server → client:
- *     { "type": "event", "id": 131, "event": "report.update_posted", "zoneId"?: 3, "payload"?: {...} }
- *     { "type": "resync" }      events were missed and cannot be replayed: the page reloads its data
- *     close code 4401          the token is not (or no longer) valid: no reconnect
- *
- * Each page reloads its data from the REST API when an event arrives, so events are only notifications and carry
- * nothing the page must trust. After a lost connection the client reconnects with exponential backoff and jitter,
- * sending the last event id it saw; while the socket is not open it polls the REST API, so a page keeps updating
- * even where websockets are blocked or the server has no live feed.
+ * A resident's token travels in the first frame (`auth`), never in the URL, so it cannot land in a proxy's log.
+ * Events are notifications: the page reloads its data from the REST API, so a frame carries nothing it must trust.
+ * After a lost connection the client reconnects with exponential backoff and jitter and subscribes again with the
+ * highest event id it saw, and the server sends what was missed. While the socket is not open, the page polls the
+ * REST API instead, so it keeps updating where websockets are blocked.
  */
-export type LiveTopic = { kind: 'report' } | { kind: 'zone'; zoneId: number }
+import type { EventMessage, ServerMessage } from '@nabij/shared/api/live'
 
-export interface LiveEvent {
-  id: number
-  event: string
-  zoneId?: number | null
-  payload?: Record<string, unknown>
-}
+/**
+ * `liveCloseCodes.unauthorised` of shared/src/api/live.ts, copied because a value import from shared/api would pull
+ * the schema library into the bundle; a test keeps the two equal.
+ */
+export const unauthorisedClose = 4001
+
+/** A resident's own report (no id), a report by reference (staff), a zone's public feed, or a staff member's queue. */
+export type LiveSubscription = { channel: 'report'; id?: string } | { channel: 'zone'; id: number } | { channel: 'queue' }
 
 export type LiveStatus = 'connecting' | 'live' | 'polling' | 'closed'
 
 export interface LiveOptions {
-  topics: LiveTopic[]
+  subscription: LiveSubscription
+  /** A resident's follow-up token, for the `report` channel. */
   token?: string
-  lastEventId?: number | null
-  onEvent: (event: LiveEvent) => void
-  /** Something may have changed that no event announced: reload. */
+  onEvent: (event: EventMessage) => void
+  /** Something may have changed that no event will announce: reload over HTTP. */
   onResync: () => void
   onStatus?: (status: LiveStatus) => void
-  /** The server refused the token (close 4401). */
+  /** The server no longer accepts the token: the resident must open the report again. */
   onUnauthorized?: () => void
   url?: string
   pollMs?: number
   initialBackoffMs?: number
   maxBackoffMs?: number
+  /** The server sends a heartbeat every 30 s; this long without any frame means the connection is dead. */
+  silenceMs?: number
   WebSocket?: typeof WebSocket
 }
 
-export const unauthorizedClose = 4401
+const authCodes = new Set(['RESIDENT_TOKEN_INVALID', 'UNAUTHENTICATED', 'RECEIPT_INVALID'])
 
 export function liveUrl(origin: string = location.origin): string {
   return `${origin.replace(/^http/, 'ws')}/api/live`
@@ -56,12 +51,15 @@ export function connectLive(options: LiveOptions): () => void {
   const pollMs = options.pollMs ?? 15_000
   const initialBackoff = options.initialBackoffMs ?? 1_000
   const maxBackoff = options.maxBackoffMs ?? 30_000
-  let lastEventId = options.lastEventId ?? null
+  const silenceMs = options.silenceMs ?? 75_000
+  const { subscription } = options
+  let lastEventId: number | null = null
   let socket: WebSocket | undefined
   let attempt = 0
   let stopped = false
   let reconnectTimer: ReturnType<typeof setTimeout> | undefined
   let pollTimer: ReturnType<typeof setInterval> | undefined
+  let silenceTimer: ReturnType<typeof setTimeout> | undefined
 
   const setStatus = (status: LiveStatus) => options.onStatus?.(status)
 
@@ -75,10 +73,33 @@ export function connectLive(options: LiveOptions): () => void {
     pollTimer = undefined
   }
 
+  function send(ws: WebSocket, frame: object) {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))
+  }
+
+  function subscribeFrame(resume: boolean) {
+    return {
+      type: 'subscribe',
+      channel: subscription.channel,
+      ...('id' in subscription ? { id: subscription.id } : {}),
+      ...(resume && lastEventId !== null ? { lastEventId } : {}),
+    }
+  }
+
+  function unauthorized() {
+    stop()
+    options.onUnauthorized?.()
+  }
+
+  function watchSilence(ws: WebSocket) {
+    clearTimeout(silenceTimer)
+    silenceTimer = setTimeout(() => ws.close(4000, 'silent'), silenceMs)
+  }
+
   function open() {
     if (stopped) return
     if (!Socket) return startPolling()
-    setStatus(attempt === 0 ? 'connecting' : 'polling')
+    if (attempt === 0 && !pollTimer) setStatus('connecting')
     let ws: WebSocket
     try {
       ws = new Socket(options.url ?? liveUrl())
@@ -87,34 +108,49 @@ export function connectLive(options: LiveOptions): () => void {
     }
     socket = ws
     ws.onopen = () => {
-      attempt = 0
-      stopPolling()
-      ws.send(JSON.stringify({ type: 'subscribe', token: options.token, topics: options.topics, lastEventId: lastEventId ?? undefined }))
-      setStatus('live')
-      // Whatever happened between the page's last load and this subscription is fetched once.
-      options.onResync()
+      watchSilence(ws)
+      if (options.token) send(ws, { type: 'auth', token: options.token })
+      send(ws, subscribeFrame(true))
     }
     ws.onmessage = (message) => {
+      watchSilence(ws)
       const frame = parse(message.data)
       if (!frame) return
-      if (frame.type === 'event' && typeof frame.id === 'number') {
-        if (lastEventId !== null && frame.id <= lastEventId) return // replayed twice across a reconnect
-        lastEventId = frame.id
-        options.onEvent({ id: frame.id, event: String(frame.event ?? ''), zoneId: frame.zoneId as number | null | undefined, payload: frame.payload as Record<string, unknown> | undefined })
-      } else if (frame.type === 'resync') {
-        options.onResync()
+      switch (frame.type) {
+        case 'subscribed': {
+          const resumed = lastEventId !== null
+          attempt = 0
+          stopPolling()
+          setStatus('live')
+          lastEventId = Math.max(lastEventId ?? 0, frame.lastEventId)
+          // A first subscription has no backfill: what changed since the page loaded is fetched once.
+          if (!resumed) options.onResync()
+          return
+        }
+        case 'event':
+          if (lastEventId !== null && frame.id <= lastEventId) return // a replay overlapping what we have
+          lastEventId = frame.id
+          options.onEvent(frame)
+          return
+        case 'resync':
+          // Too much was missed to replay: reload, then follow only what comes next.
+          lastEventId = null
+          options.onResync()
+          send(ws, { type: 'unsubscribe', channel: subscription.channel, ...('id' in subscription ? { id: subscription.id } : {}) })
+          send(ws, subscribeFrame(false))
+          return
+        case 'error':
+          if (authCodes.has(frame.code)) unauthorized()
+          return
+        default:
+          return // welcome, heartbeat, pong
       }
     }
     ws.onclose = (event) => {
       if (socket !== ws) return
       socket = undefined
-      if (event.code === unauthorizedClose) {
-        stopped = true
-        stopPolling()
-        setStatus('closed')
-        options.onUnauthorized?.()
-        return
-      }
+      clearTimeout(silenceTimer)
+      if (event.code === unauthorisedClose) return unauthorized()
       scheduleReconnect()
     }
     ws.onerror = () => {
@@ -139,11 +175,11 @@ export function connectLive(options: LiveOptions): () => void {
   }
   globalThis.addEventListener?.('online', onOnline)
 
-  open()
-
-  return () => {
+  function stop() {
+    if (stopped) return
     stopped = true
     clearTimeout(reconnectTimer)
+    clearTimeout(silenceTimer)
     stopPolling()
     globalThis.removeEventListener?.('online', onOnline)
     const ws = socket
@@ -151,13 +187,16 @@ export function connectLive(options: LiveOptions): () => void {
     ws?.close(1000)
     setStatus('closed')
   }
+
+  open()
+  return stop
 }
 
-function parse(data: unknown): Record<string, unknown> | undefined {
+function parse(data: unknown): ServerMessage | undefined {
   if (typeof data !== 'string') return undefined
   try {
     const value: unknown = JSON.parse(data)
-    return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined
+    return value && typeof value === 'object' && 'type' in value ? (value as ServerMessage) : undefined
   } catch {
     return undefined
   }

@@ -1,9 +1,9 @@
 import { ref, shallowRef, toValue, watch, type MaybeRefOrGetter } from 'vue'
-import { api, ApiError, NetworkError, type FollowUpReport } from '../api'
+import { api, ApiError, NetworkError, type FollowUpView } from '../api'
 import { useLive } from '../realtime/useLive'
 
 /** Codes that mean the receipt session is over: the resident types the code again. */
-const sessionEnded = new Set(['UNAUTHENTICATED', 'SESSION_EXPIRED', 'RECEIPT_INVALID'])
+const sessionEnded = new Set(['UNAUTHENTICATED', 'RESIDENT_TOKEN_INVALID'])
 
 export function isSessionEnded(err: unknown): boolean {
   return err instanceof ApiError && (err.status === 401 || sessionEnded.has(err.code))
@@ -14,7 +14,7 @@ export function isSessionEnded(err: unknown): boolean {
  * available). `arrived` counts timeline entries that came in after the first load, for the screen-reader notice.
  */
 export function useFollowUp(token: MaybeRefOrGetter<string | null>, onSessionEnded: () => void) {
-  const report = shallowRef<FollowUpReport>()
+  const report = shallowRef<FollowUpView>()
   const error = shallowRef<ApiError | NetworkError>()
   const arrived = ref(0)
   let inFlight = false
@@ -65,8 +65,7 @@ export function useFollowUp(token: MaybeRefOrGetter<string | null>, onSessionEnd
 
   const { status } = useLive(() => toValue(token), () => ({
     token: toValue(token) ?? undefined,
-    topics: [{ kind: 'report' }],
-    lastEventId: report.value?.lastEventId ?? null,
+    subscription: { channel: 'report' },
     onEvent: () => void refresh(),
     onResync: () => void refresh(),
     onUnauthorized: onSessionEnded,

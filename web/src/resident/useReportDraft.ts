@@ -1,7 +1,7 @@
 import type { Category } from '@nabij/shared/domain/categories'
 import type { Language } from '@nabij/shared/domain/languages'
 import { reactive, ref, shallowRef } from 'vue'
-import { api, ApiError, NetworkError, type CreateReportReply, type LatLon, type NewReport } from '../api'
+import { api, ApiError, NetworkError, type CreateReportBody, type CreateReportReply, type LatLon } from '../api'
 import { releasePhoto, type PickedPhoto } from '../composables/photos'
 
 export const steps = ['category', 'location', 'details', 'identity', 'review'] as const
@@ -25,6 +25,7 @@ export interface Draft {
   idempotencyKey: string
 }
 
+/** `descriptionMaxLength` of shared/src/api/reports.ts (a value import would bundle the schema library; a test keeps them equal). */
 export const descriptionMax = 5000
 
 function newKey(): string {
@@ -85,22 +86,28 @@ export function firstIncompleteStep(d: Draft = draft): Step {
   return steps.find((s) => problemOf(s, d) !== null) ?? 'review'
 }
 
-export function toNewReport(d: Draft, language: Language): NewReport {
+/**
+ * The request body. A zone chosen from the list (without a point) travels as words in `address`, next to what the
+ * resident typed, so the officers read where it is even when no map was used.
+ */
+export function toReportBody(d: Draft, language: Language, zoneLabel?: string): CreateReportBody {
   const named = d.anonymous === false
+  const address = [d.addressText.trim(), !d.location && zoneLabel ? zoneLabel : ''].filter(Boolean).join(' — ')
   return {
     category: d.category!,
     description: d.description.trim(),
     ...(d.location ? { location: { lat: round(d.location.lat), lon: round(d.location.lon) } } : {}),
-    ...(d.addressText.trim() ? { addressText: d.addressText.trim() } : {}),
-    ...(d.zoneId != null ? { zoneId: d.zoneId } : {}),
+    ...(address ? { address: address.slice(0, 300) } : {}),
     language,
     anonymous: !named,
     ...(named
       ? {
-          name: d.name.trim(),
-          ...(d.email.trim() ? { email: d.email.trim() } : {}),
-          ...(d.phone.trim() ? { phone: d.phone.trim() } : {}),
-          contactConsent: d.contactConsent,
+          contact: {
+            name: d.name.trim(),
+            ...(d.email.trim() ? { email: d.email.trim() } : {}),
+            ...(d.phone.trim() ? { phone: d.phone.trim() } : {}),
+            consent: d.contactConsent,
+          },
         }
       : {}),
   }
@@ -112,12 +119,12 @@ function round(value: number): number {
 }
 
 export function useReportDraft() {
-  async function send(language: Language): Promise<boolean> {
+  async function send(language: Language, zoneLabel?: string): Promise<boolean> {
     if (sending.value) return false
     sending.value = true
     sendError.value = undefined
     try {
-      const reply = await api.reports.create(toNewReport(draft, language), draft.photos.map((p) => p.file), draft.idempotencyKey)
+      const reply = await api.reports.create(toReportBody(draft, language, zoneLabel), draft.photos.map((p) => p.file), draft.idempotencyKey)
       receipt.value = { ...reply, anonymous: draft.anonymous !== false }
       reset()
       return true

@@ -123,6 +123,16 @@ describe('staff session', () => {
   })
 })
 
+describe('login rate limit', () => {
+  it('refuses more than 30 login attempts a minute from one address with RATE_LIMITED', async () => {
+    const attempt = () => t.app.inject({ method: 'POST', url: '/api/staff/session', remoteAddress: '192.0.2.99', payload: { email: 'sprayed@nabij.test', password: 'Summer2026!' } })
+    for (let i = 0; i < 30; i++) expect((await attempt()).json().code).toBe('LOGIN_FAILED')
+    const limited = await attempt()
+    expect(limited.statusCode).toBe(429)
+    expect(limited.json().code).toBe('RATE_LIMITED')
+  })
+})
+
 describe('lockout', () => {
   it('locks an account after five wrong passwords, even against the right one, until the lock passes', async () => {
     const staff = await aStaff(t.db, { role: 'officer' })

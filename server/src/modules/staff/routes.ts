@@ -1,3 +1,4 @@
+import rateLimit from '@fastify/rate-limit'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ErrorReply } from '@nabij/shared/api/errors'
@@ -10,12 +11,17 @@ import { requireStaff, sessionCookieName, sessionCookieOptions } from '../../plu
 import { listStaffReports, staffReportContact, staffReportDetail } from './reports.js'
 import { changePassword, createStaff, listStaff, login, logout, staffMe, staffUserView, totpDisable, totpEnable, totpSetup, updateStaff } from './service.js'
 
-const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply, 423: ErrorReply }
+const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply, 423: ErrorReply, 429: ErrorReply }
+/** Against password spraying across accounts; the per-account lockout stops guessing one account. In memory only. */
+export const loginRateLimit = { max: 30, timeWindow: 60_000 }
 const tags = ['staff']
 
 /** Sessions and accounts: /api/staff/session, /api/staff/me…, /api/staff/users… (admin). */
 export const staffRoutes: FastifyPluginAsyncTypebox<ModuleOptions> = async (app, { db, config }) => {
+  await app.register(rateLimit, { global: false })
+
   app.post('/staff/session', {
+    config: { rateLimit: loginRateLimit },
     schema: { tags, summary: 'Log in; sets the HttpOnly session cookie and returns the CSRF token', body: LoginBody, response: { 200: SessionReply, ...errors } },
   }, async (req, reply) => {
     const { cookieValue, ...session } = await login(db, req.body)

@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm'
-import type { CreateStaffBody, LoginBody, PasswordChangeBody, SessionReply, StaffMe, StaffUserView, TotpSetupReply, UpdateStaffBody } from '@nabij/shared/api/staff'
+import type { LoginBody, PasswordChangeBody, SessionReply, StaffMe, StaffUserView, TotpSetupReply, UpdateStaffBody } from '@nabij/shared/api/staff'
 import type { Role } from '@nabij/shared/domain/roles'
 import type { Db } from '../../db/connect.js'
 import { staffUsers, zoneOfficers, zones, type StaffUser } from '../../db/schema.js'

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { reports } from '../../server/src/db/schema.js'
 import { aStaff, loginAs, type TestStaff } from '../server/helpers/factories.js'
 import { expectAccessible, launchBrowser, newContext, screenshot } from './helpers/browser.js'
-import { atStep, fixturePhoto, flagey, markPage, next, pageWasNotReloaded, receiptCode } from './helpers/resident.js'
+import { atStep, fixturePhoto, flagey, htmlLangDir, markPage, next, pageWasNotReloaded, receiptCode, stored } from './helpers/resident.js'
 import { seedQuartiers, startServer, type E2eServer } from './helpers/server.js'
 
 let server: E2eServer
@@ -49,7 +49,7 @@ describe.each([
     const messages = (await import(`../../shared/src/locales/${language}.json`, { with: { type: 'json' } })).default
 
     await page.goto('/')
-    await expect.poll(() => page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual([language, dir])
+    await expect.poll(() => htmlLangDir(page)).toEqual([language, dir])
     await expect.poll(() => page.locator('h1').innerText()).toBe(messages.ui.home.title)
     await expectAccessible(page, `home (${language})`)
     await screenshot(page, `home-${language}`)
@@ -100,10 +100,10 @@ describe.each([
 
     const reference = (await page.locator('main p').first().innerText()).match(/NB-\d{4}-\d+/)?.[0]
     expect(reference).toBeDefined()
-    const [stored] = await server.db.select().from(reports).where(eq(reports.reference, reference!))
-    expect(stored?.anonymous).toBe(true)
-    expect(stored?.zoneId).not.toBeNull()
-    expect(stored?.language).toBe(language)
+    const [row] = await server.db.select().from(reports).where(eq(reports.reference, reference!))
+    expect(row?.anonymous).toBe(true)
+    expect(row?.zoneId).not.toBeNull()
+    expect(row?.language).toBe(language)
 
     // The "have you saved it?" step refuses wrong digits and accepts the last four.
     await page.getByRole('button', { name: messages.ui.receipt.saved_button }).click()
@@ -113,7 +113,7 @@ describe.each([
     await page.locator('#receipt-last-four').fill(code.slice(-4))
     await page.getByRole('button', { name: messages.ui.receipt.check_button }).click()
     await page.getByRole('heading', { name: messages.ui.receipt.done_title }).waitFor()
-    expect(await page.evaluate(() => localStorage.getItem('nabij.receipt'))).toBeNull()
+    expect(await stored(page, 'nabij.receipt')).toBeNull()
 
     await page.locator('main').getByRole('link', { name: messages.ui.receipt.follow_link }).click()
     await page.waitForURL(/\/follow-up$/)

@@ -25,8 +25,19 @@ export async function receiptCode(page: Page): Promise<string> {
 
 /** A marker in the page's JavaScript world: gone after a reload, so a test can prove the page never reloaded. */
 export async function markPage(page: Page): Promise<void> {
-  await page.evaluate(() => { (window as unknown as { __nabijMarker: number }).__nabijMarker = 1 })
+  await page.evaluate(() => { (globalThis as { __nabijMarker?: number }).__nabijMarker = 1 })
 }
 export async function pageWasNotReloaded(page: Page): Promise<boolean> {
-  return page.evaluate(() => (window as unknown as { __nabijMarker?: number }).__nabijMarker === 1)
+  return page.evaluate(() => (globalThis as { __nabijMarker?: number }).__nabijMarker === 1)
+}
+
+/** What the page keeps in localStorage under `key` (null when nothing). */
+export function stored(page: Page, key: string): Promise<string | null> {
+  return page.evaluate((k) => (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem(k), key)
+}
+
+/** `<html lang dir>` as the page set them. */
+export async function htmlLangDir(page: Page): Promise<[string | null, string | null]> {
+  const html = page.locator('html')
+  return [await html.getAttribute('lang'), await html.getAttribute('dir')]
 }

@@ -343,6 +343,7 @@ CREATE INDEX "report_updates_unflagged_idx" ON "report_updates" USING btree ("id
 CREATE UNIQUE INDEX "reports_reference_idx" ON "reports" USING btree ("reference");--> statement-breakpoint
 CREATE UNIQUE INDEX "reports_receipt_hash_idx" ON "reports" USING btree ("receipt_hash");--> statement-breakpoint
 CREATE INDEX "reports_zone_status_idx" ON "reports" USING btree ("zone_id","status");--> statement-breakpoint
+CREATE INDEX "reports_zone_id_idx" ON "reports" USING btree ("zone_id","id");--> statement-breakpoint
 CREATE INDEX "reports_queue_idx" ON "reports" USING btree ("queue","status");--> statement-breakpoint
 CREATE INDEX "reports_moderation_idx" ON "reports" USING btree ("moderation_state");--> statement-breakpoint
 CREATE INDEX "reports_unflagged_idx" ON "reports" USING btree ("id") WHERE "reports"."flagged_at" is null;--> statement-breakpoint

@@ -151,6 +151,8 @@ export const reports = pgTable('reports', {
   uniqueIndex('reports_reference_idx').on(t.reference),
   uniqueIndex('reports_receipt_hash_idx').on(t.receiptHash),
   index('reports_zone_status_idx').on(t.zoneId, t.status),
+  // Keyset pages of one zone's reports (CSV export): id order within the zone.
+  index('reports_zone_id_idx').on(t.zoneId, t.id),
   index('reports_queue_idx').on(t.queue, t.status),
   index('reports_moderation_idx').on(t.moderationState),
   index('reports_unflagged_idx').on(t.id).where(sql`${t.flaggedAt} is null`),

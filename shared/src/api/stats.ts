@@ -106,3 +106,20 @@ export const DiagnosisReply = Type.Object({
   cells: Type.Array(DiagnosisCell, { description: 'Cells with at least one report, by period then cell' }),
 })
 export type DiagnosisReply = Static<typeof DiagnosisReply>
+
+// ---------------------------------------------------------------- CSV export (staff)
+
+export const ReportsExportQuery = Type.Object({
+  from: Type.Optional(Type.String({ format: 'date', description: 'Filed on or after this day (Europe/Brussels)' })),
+  to: Type.Optional(Type.String({ format: 'date', description: 'Filed on or before this day (Europe/Brussels)' })),
+}, { additionalProperties: false })
+export type ReportsExportQuery = Static<typeof ReportsExportQuery>
+
+/**
+ * Columns of the anonymised export: no free text, no contact data, times rounded down to the hour, the location as
+ * the public ~100 m cell centre.
+ */
+export const reportsExportColumns = [
+  'reference', 'category', 'status', 'close_reason', 'queue', 'promised_response_hours',
+  'filed_at', 'acknowledged_at', 'first_public_answer_at', 'closed_at', 'lat', 'lon',
+] as const

@@ -17,6 +17,18 @@ const referenceLatitude = 50.5
 const metresPerDegreeLon = metresPerDegreeLat * Math.cos((referenceLatitude * Math.PI) / 180)
 const maxDays = 5 * 366
 
+/** The centre of the grid cell holding a point: how a place is shown when it stands for many reports. */
+export function cellCentre(lat: number, lon: number, cellMeters = defaultCellMeters): { lat: number; lon: number } {
+  const dLat = cellMeters / metresPerDegreeLat
+  const dLon = cellMeters / metresPerDegreeLon
+  return { lat: round((Math.floor(lat / dLat) + 0.5) * dLat), lon: round((Math.floor(lon / dLon) + 0.5) * dLon) }
+}
+
+/** Cell size in degrees, for SQL that groups on the same grid. */
+export function cellDegrees(cellMeters = defaultCellMeters): { dLat: number; dLon: number } {
+  return { dLat: cellMeters / metresPerDegreeLat, dLon: cellMeters / metresPerDegreeLon }
+}
+
 export interface DiagnosisOptions {
   /** 0 for staff: exact counts. */
   threshold: number
@@ -38,8 +50,7 @@ export async function diagnosis(db: Db, zoneId: number, query: DiagnosisQuery, o
   const days = (Date.parse(to) - Date.parse(from)) / 86_400_000
   if (!(days >= 0) || days > maxDays) throw new RangeInvalid()
 
-  const dLat = cellMeters / metresPerDegreeLat
-  const dLon = cellMeters / metresPerDegreeLon
+  const { dLat, dLon } = cellDegrees(cellMeters)
   const categories = query.category && query.category.length > 0 ? query.category : null
   const rows = await rowsOf<{ period: string; x: number; y: number; category: Category; n: number }>(db, sql`
     select to_char(date_trunc(${period}, created_at at time zone ${timezone}), 'YYYY-MM-DD') as period,

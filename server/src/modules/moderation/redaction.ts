@@ -37,6 +37,33 @@ async function obscure(image: Buffer, channels: 3 | 4, imageWidth: number, image
   return blocks.raw().toBuffer()
 }
 
+export interface RawImage {
+  data: Buffer
+  width: number
+  height: number
+  channels: 3 | 4
+}
+
+/** The decoded photo with every rectangle obscured; pixels outside the rectangles are the original's, unchanged. */
+export async function redactPixels(original: Buffer, rectangles: readonly Rectangle[]): Promise<RawImage> {
+  const decoded = await sharp(original).raw().toBuffer({ resolveWithObject: true })
+  const { width, height } = decoded.info
+  const channels = decoded.info.channels as 3 | 4
+  const overlays: OverlayOptions[] = []
+  for (const rect of rectangles) {
+    const box = toPixels(rect, width, height)
+    if (!box) continue
+    overlays.push({ input: await obscure(decoded.data, channels, width, height, box), raw: { width: box.width, height: box.height, channels }, left: box.left, top: box.top })
+  }
+  if (overlays.length === 0) return { data: decoded.data, width, height, channels }
+  // Compositing adds an alpha channel; drop it again so the result has the original's channels.
+  const composed = await sharp(decoded.data, { raw: { width, height, channels } }).composite(overlays)
+    .raw().toBuffer({ resolveWithObject: true })
+  const data = composed.info.channels === channels ? composed.data
+    : await sharp(composed.data, { raw: { width, height, channels: composed.info.channels as 3 | 4 } }).removeAlpha().raw().toBuffer()
+  return { data, width, height, channels }
+}
+
 export interface RedactedImage {
   full: Buffer
   thumb: Buffer
@@ -48,20 +75,11 @@ export interface RedactedImage {
  * the original.
  */
 export async function redactImage(original: Buffer, rectangles: readonly Rectangle[]): Promise<RedactedImage> {
-  const decoded = await sharp(original).raw().toBuffer({ resolveWithObject: true })
-  const { width, height } = decoded.info
-  const channels = decoded.info.channels as 3 | 4
-  const overlays: OverlayOptions[] = []
-  for (const rect of rectangles) {
-    const box = toPixels(rect, width, height)
-    if (!box) continue
-    overlays.push({ input: await obscure(decoded.data, channels, width, height, box), raw: { width: box.width, height: box.height, channels }, left: box.left, top: box.top })
-  }
-  const pixels = await sharp(decoded.data, { raw: { width, height, channels } }).composite(overlays).raw().toBuffer()
-  const raw = { raw: { width, height, channels } }
+  const image = await redactPixels(original, rectangles)
+  const raw = { raw: { width: image.width, height: image.height, channels: image.channels } }
   const [full, thumb] = await Promise.all([
-    sharp(pixels, raw).webp({ quality: 90 }).toBuffer(),
-    sharp(pixels, raw).resize(thumbSize, thumbSize, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 75 }).toBuffer(),
+    sharp(image.data, raw).webp({ quality: 90 }).toBuffer(),
+    sharp(image.data, raw).resize(thumbSize, thumbSize, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 75 }).toBuffer(),
   ])
   return { full, thumb }
 }

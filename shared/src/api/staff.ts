@@ -3,6 +3,7 @@ import { categoryKeys } from '../domain/categories.js'
 import { languageCodes } from '../domain/languages.js'
 import { roles } from '../domain/roles.js'
 import { queues, statuses } from '../domain/statuses.js'
+import { Nullable } from './nullable.js'
 
 const literals = <T extends string>(values: readonly T[]) => Type.Enum([...values])
 
@@ -89,7 +90,7 @@ export const UpdateStaffBody = Type.Object({
   displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
   role: Type.Optional(RoleSchema),
   language: Type.Optional(literals(languageCodes)),
-  publicFirstName: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 60 }), Type.Null()])),
+  publicFirstName: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 60 }))),
   showOnZonePage: Type.Optional(Type.Boolean()),
   disabled: Type.Optional(Type.Boolean({ description: 'Disabling ends every session at once' })),
   unlock: Type.Optional(Type.Literal(true)),

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { categoryKeys } from '../domain/categories.js'
 import { queues } from '../domain/statuses.js'
+import { Nullable } from './nullable.js'
 
 const literals = <T extends string>(values: readonly T[]) => Type.Enum([...values])
 
@@ -96,7 +97,7 @@ export type ImportZonesReply = Static<typeof ImportZonesReply>
 export const UpdateZoneBody = Type.Object({
   name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   names: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z]{2}$' }), Type.String({ minLength: 1, maxLength: 200 }))),
-  policeZoneId: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 20 }), Type.Null()])),
+  policeZoneId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 20 }))),
   geometry: Type.Optional(ZoneGeometry),
   promisedResponseHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 60 })),
   retired: Type.Optional(Type.Boolean({ description: 'true retires the zone (no new reports are routed to it); false restores it' })),
@@ -174,13 +175,13 @@ export type HandoverReply = Static<typeof HandoverReply>
 export const RoutingRuleBody = Type.Object({
   position: Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Lower first; the first matching rule wins' }),
   name: Type.String({ minLength: 1, maxLength: 200 }),
-  category: Type.Union([literals(categoryKeys), Type.Null()], { default: null }),
-  zoneId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { default: null }),
-  weekdays: Type.Union([Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { minItems: 1, maxItems: 7, uniqueItems: true }), Type.Null()], { default: null, description: 'ISO weekdays, 1 = Monday' }),
-  fromMinute: Type.Union([Type.Integer({ minimum: 0, maximum: 1439 }), Type.Null()], { default: null, description: 'Minutes after midnight, Europe/Brussels' }),
-  toMinute: Type.Union([Type.Integer({ minimum: 0, maximum: 1440 }), Type.Null()], { default: null, description: 'Exclusive; below fromMinute wraps past midnight' }),
+  category: Nullable(literals(categoryKeys), { default: null, description: 'null: every category the zone officers receive' }),
+  zoneId: Nullable(Type.Integer({ minimum: 1 }), { default: null, description: 'null: every zone, and reports outside every zone' }),
+  weekdays: Nullable(Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { minItems: 1, maxItems: 7, uniqueItems: true }), { default: null, description: 'ISO weekdays, 1 = Monday' }),
+  fromMinute: Nullable(Type.Integer({ minimum: 0, maximum: 1439 }), { default: null, description: 'Minutes after midnight, Europe/Brussels' }),
+  toMinute: Nullable(Type.Integer({ minimum: 0, maximum: 1440 }), { default: null, description: 'Exclusive; below fromMinute wraps past midnight' }),
   queue: literals(queues),
-  assignStaffId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { default: null }),
+  assignStaffId: Nullable(Type.Integer({ minimum: 1 }), { default: null }),
   enabled: Type.Boolean({ default: true }),
 })
 export type RoutingRuleBody = Static<typeof RoutingRuleBody>

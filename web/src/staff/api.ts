@@ -16,7 +16,7 @@ import type {
 import type { AssignBody, DueBody, StatusChangeBody, TeamReply, WorkflowState } from '@nabij/shared/api/workflow'
 import type {
   AdminZone, AssignOfficerBody, HandoverBody, HandoverReply, ImportZonesBody, ImportZonesReply, PublicZone, RoutingRuleBody,
-  RoutingRuleView, UpdateZoneBody, ZoneOfficerView,
+  RoutingRuleView, UpdateZoneBody, ZoneOfficerView, ZoneSummary,
 } from '@nabij/shared/api/zones'
 import type { Language } from '@nabij/shared/domain/languages'
 import { request } from '../api/client'
@@ -28,7 +28,7 @@ export type {
 } from '@nabij/shared/api/staff'
 export type { NeighbourhoodPost, PostBody, StaffTimelineItem as TimelineEntry } from '@nabij/shared/api/updates'
 export type { WorkflowState } from '@nabij/shared/api/workflow'
-export type { AdminZone, ImportZonesReply, PublicZone, RoutingRuleBody, RoutingRuleView, ZoneOfficerView } from '@nabij/shared/api/zones'
+export type { AdminZone, ImportZonesReply, PublicZone, RoutingRuleBody, RoutingRuleView, ZoneOfficerView, ZoneSummary } from '@nabij/shared/api/zones'
 
 /** The queue filters; the server pages and sorts oldest first. */
 export type QueueFilter = Partial<Omit<StaffReportsQuery, 'page' | 'pageSize'>> & { page?: number; pageSize?: number }
@@ -108,6 +108,8 @@ export const staffApi = {
   zones: {
     /** Outlines of the active zones, for maps (public). */
     outlines: () => request<PublicZone[]>('/zones'),
+    /** Names only, for pickers. */
+    names: () => request<ZoneSummary[]>('/zones', { query: { geometry: 'false' } }),
     list: () => staffRequest<AdminZone[]>('/staff/zones'),
     import: (body: ImportZonesBody) => staffRequest<ImportZonesReply>('/zones/import', { method: 'POST', body }),
     update: (id: number, body: UpdateZoneBody) => staffRequest<AdminZone>(`/zones/${id}`, { method: 'PATCH', body }),

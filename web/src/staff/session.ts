@@ -85,6 +85,11 @@ export async function logout(): Promise<void> {
   endSession('logged_out')
 }
 
+/** Keeps the page's copy in step after the staff member changed their own account. */
+export function patchMe(patch: Partial<StaffMe>): void {
+  if (state.me) state.me = { ...state.me, ...patch }
+}
+
 export function hasRole(...roles: Role[]): boolean {
   return state.me !== null && roles.includes(state.me.role)
 }

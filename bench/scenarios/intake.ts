@@ -1,6 +1,8 @@
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
-import { load, ratio, startBareFastify, startBenchApp, type BenchContext, type BenchRow, type Engine } from '../harness.js'
+import type autocannon from 'autocannon'
+import { eventAnnouncement } from '../../server/src/modules/realtime/events.js'
+import { load, ratio, startBareFastify, startBenchApp, type BenchContext, type BenchRow, type Engine, type LoadResult } from '../harness.js'
 
 /**
  * JSON intake (POST /api/reports, anonymous, no photos) at 64 connections on each engine, beside two baselines of
@@ -57,9 +59,23 @@ async function rawInserts(ctx: BenchContext, engine: Engine, seconds: number): P
   return done / seconds
 }
 
+async function intakeLoad(ctx: BenchContext, engine: Engine, request: Omit<autocannon.Options, 'url'>): Promise<LoadResult> {
+  const app = await startBenchApp(ctx, engine)
+  try {
+    // A short warm-up: JIT, the pool's connections, the first pages of the indexes.
+    await load({ ...request, url: `${app.url}/api/reports`, duration: 1 })
+    const result = await load({ ...request, url: `${app.url}/api/reports` })
+    if (result.errors || result.non2xx) console.error(`intake ${engine}: ${result.errors} errors, ${result.non2xx} non-2xx answers`)
+    return result
+  } finally {
+    await app.close()
+  }
+}
+
 export default async function intakeBench(ctx: BenchContext): Promise<BenchRow[]> {
   const duration = ctx.quick ? 3 : 10
-  const request = { method: 'POST' as const, body, headers: { 'content-type': 'application/json' }, connections, duration }
+  // The load generator runs in a worker thread, so it does not share the event loop of the app it measures.
+  const request = { method: 'POST' as const, body, headers: { 'content-type': 'application/json' }, connections, duration, workers: 1 }
   const rows: BenchRow[] = []
 
   const bare = await startBareFastify()
@@ -68,18 +84,19 @@ export default async function intakeBench(ctx: BenchContext): Promise<BenchRow[]
 
   for (const engine of ctx.engines) {
     const raw = await rawInserts(ctx, engine, duration)
-    const app = await startBenchApp(ctx, engine)
-    // A short warm-up: JIT, the pool's connections, the first pages of the indexes.
-    await load({ ...request, url: `${app.url}/api/reports`, duration: 1 })
-    const intake = await load({ ...request, url: `${app.url}/api/reports` })
-    await app.close()
+    const intake = await intakeLoad(ctx, engine, request)
+    // Diagnostic: without the event-ordering lock and NOTIFY (and so without the moderation flagging each NOTIFY
+    // starts in the same process), to show what intake itself costs and what announcing it adds.
+    eventAnnouncement.enabled = false
+    const quiet = await intakeLoad(ctx, engine, request).finally(() => { eventAnnouncement.enabled = true })
     const goal = engine === 'postgres' ? 1000 : 400
     const scenario = `POST /api/reports (JSON, ${connections} conn)`
-    if (intake.errors || intake.non2xx) console.error(`intake ${engine}: ${intake.errors} errors, ${intake.non2xx} non-2xx answers`)
     rows.push(
       { scenario, engine, metric: 'reports/s', value: Math.round(intake.rps), unit: 'req/s', baseline: 'bare Fastify POST', baselineValue: Math.round(bareLoad.rps), ratio: ratio(intake.rps, bareLoad.rps), goal: `≥ ${goal}/s`, met: intake.rps >= goal && intake.non2xx === 0 && intake.errors === 0 },
       { scenario, engine, metric: 'reports/s vs raw INSERT', value: Math.round(intake.rps), unit: 'req/s', baseline: `raw INSERT, ${connections} at a time`, baselineValue: Math.round(raw), ratio: ratio(intake.rps, raw) },
       { scenario, engine, metric: 'p99', value: intake.p99, unit: 'ms', baseline: 'bare Fastify POST', baselineValue: bareLoad.p99, ...(engine === 'postgres' ? { goal: '≤ 50 ms', met: intake.p99 <= 50 } : {}) },
+      { scenario, engine, metric: 'reports/s, announcing off (diagnostic)', value: Math.round(quiet.rps), unit: 'req/s', baseline: 'with announcing (above)', baselineValue: Math.round(intake.rps), ratio: ratio(quiet.rps, intake.rps) },
+      { scenario, engine, metric: 'p99, announcing off (diagnostic)', value: quiet.p99, unit: 'ms', baseline: 'with announcing (above)', baselineValue: intake.p99 },
     )
   }
   return rows

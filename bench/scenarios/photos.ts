@@ -13,7 +13,7 @@ const concurrency = 2
 
 /** A 4000 × 3000 camera-like JPEG: blurred noise compresses like a real photo, not like a flat colour or pure noise. */
 async function twelveMegapixelJpeg(): Promise<Buffer> {
-  const noise = await sharp({ create: { width: 1000, height: 750, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer()
+  const noise = await sharp({ create: { width: 1000, height: 750, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer()
   return sharp(noise).resize(4000, 3000, { kernel: 'cubic' }).blur(1.2).withExif({ IFD0: { Make: 'Bench', Model: 'Twelve' } }).jpeg({ quality: 90 }).toBuffer()
 }
 

@@ -10,6 +10,8 @@ import { closeReasons, statuses } from '../domain/statuses.js'
 
 export const PublicPhoto = Type.Object({
   id: Type.String({ format: 'uuid' }),
+  width: Type.Integer(),
+  height: Type.Integer(),
   url: Type.String({ description: 'The redacted WebP' }),
   thumbUrl: Type.String(),
 })

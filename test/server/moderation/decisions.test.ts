@@ -172,8 +172,10 @@ describe('merging duplicates', () => {
     expect((await reload(t.db, older.id)).duplicateOfId).toBe(survivor.id)
     expect(await survivorOf(t.db, survivor.id)).toBeNull()
     expect((await publicUpdates(t.db, survivor.id, 'nl')).map((u) => u.text)).toEqual(['We controleren het plein deze week elke avond.'])
+    // The duplicate's reporter reads the survivor's public timeline in their own follow-up.
     const view = await followUpView(t.db, duplicate.id, 'en')
-    expect(view.timeline.map((i) => i.text)).toContain(en.moderation.reporter.merged)
+    expect(view.timeline.map((i) => i.text)).toEqual(expect.arrayContaining([en.moderation.reporter.merged, 'We controleren het plein deze week elke avond.']))
+    expect((await followUpView(t.db, survivor.id, 'en')).timeline.map((i) => i.text)).not.toContain(en.moderation.reporter.merged)
 
     const [event] = await eventsOf(duplicate.id, 'report.merged')
     expect(event!.payload).toMatchObject({ into: survivor.reference })

@@ -118,7 +118,7 @@ describe('photo redaction', () => {
     expect(full.rawPayload.equals(await staffPhoto(photo.id, 'full'))).toBe(false)
     expect((await sharp(thumb.rawPayload).metadata()).width).toBeLessThanOrEqual(400)
     expect((await t.app.inject(`/api/public/reports/${report.reference}`)).json().photos).toEqual([
-      { id: photo.id, url: `/api/public/photos/${photo.id}`, thumbUrl: `/api/public/photos/${photo.id}/thumb` },
+      { id: photo.id, width: photo.width, height: photo.height, url: `/api/public/photos/${photo.id}`, thumbUrl: `/api/public/photos/${photo.id}/thumb` },
     ])
   })
 

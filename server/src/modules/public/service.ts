@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm'
+import type { TimelineItem } from '@nabij/shared/api/followup'
 import type { PublicPhoto, PublicReport, PublicReportList, PublicReportSummary, PublicReportsQuery, PublicUpdate } from '@nabij/shared/api/public'
 import type { Category } from '@nabij/shared/domain/categories'
 import type { Language } from '@nabij/shared/domain/languages'
@@ -47,8 +48,8 @@ export function isPublicReport(): SQL {
 /** Updates the public may read: officers' and the system's, marked public. Residents' replies never are. */
 const publicUpdate = and(eq(reportUpdates.visibility, 'public'), inArray(reportUpdates.author, ['staff', 'system']))
 
-export function publicPhotoRef(photo: Pick<Photo, 'id'>): PublicPhoto {
-  return { id: photo.id, url: `/api/public/photos/${photo.id}`, thumbUrl: `/api/public/photos/${photo.id}/thumb` }
+export function publicPhotoRef(photo: Pick<Photo, 'id' | 'width' | 'height'>): PublicPhoto {
+  return { id: photo.id, width: photo.width, height: photo.height, url: `/api/public/photos/${photo.id}`, thumbUrl: `/api/public/photos/${photo.id}/thumb` }
 }
 
 type ReportRow = Pick<Report, 'id' | 'reference' | 'category' | 'description' | 'language' | 'moderationState' | 'publicSummary' | 'status' | 'closeReason' | 'lat' | 'lon' | 'createdAt'>
@@ -167,6 +168,21 @@ export async function survivorOf(db: Db, reportId: number): Promise<{ id: number
   if (current === reportId) return null
   const [survivor] = await db.select({ id: reports.id, reference: reports.reference }).from(reports).where(eq(reports.id, current))
   return survivor ?? null
+}
+
+/**
+ * A merged report's follow-up: its reporter's own timeline with the survivor's public timeline woven in by time, so
+ * both reporters follow the surviving report. Unchanged for a report that was not merged.
+ */
+export async function withSurvivorTimeline(db: Db, report: Pick<Report, 'id' | 'duplicateOfId'>, own: TimelineItem[], reader: Language): Promise<TimelineItem[]> {
+  if (!report.duplicateOfId) return own
+  const survivor = await survivorOf(db, report.id)
+  if (!survivor) return own
+  // The photos' public URLs answer only while the survivor itself is published.
+  const [published] = await db.select({ id: reports.id }).from(reports).where(and(eq(reports.id, survivor.id), isPublicReport()))
+  const theirs: TimelineItem[] = (await publicUpdates(db, survivor.id, reader))
+    .map((u) => ({ ...u, visibility: 'public' as const, photos: published ? u.photos : [] }))
+  return [...own, ...theirs].sort((a, b) => a.at.localeCompare(b.at) || a.id - b.id)
 }
 
 /**

@@ -11,6 +11,7 @@ import { translator } from '../../i18n.js'
 import type { ProcessedPhoto } from '../photos/pipeline.js'
 import { discardPhotos, photoRef, recordPhotos, reporterPhotos, storePhotos } from '../photos/service.js'
 import type { PhotoStorage } from '../photos/storage.js'
+import { withSurvivorTimeline } from '../public/service.js'
 import { recordEvent } from '../realtime/events.js'
 import { receiptHash } from './receipt.js'
 import { issueResidentToken } from './resident-token.js'
@@ -94,7 +95,8 @@ export async function followUpView(db: Db, reportId: number, reader: Language): 
     location: report.lat !== null && report.lon !== null ? { lat: report.lat, lon: report.lon } : null,
     address: report.addressText,
     photos: photos.filter((p) => p.updateId === null).map(photoRef),
-    timeline: updates.map((u) => renderUpdate(u, photos.filter((p) => p.updateId === u.id), reader)),
+    // A report merged as a duplicate is followed through the surviving report's public timeline.
+    timeline: await withSurvivorTimeline(db, report, updates.map((u) => renderUpdate(u, photos.filter((p) => p.updateId === u.id), reader)), reader),
   }
 }
 

@@ -22,6 +22,7 @@ import { statsRoutes } from './modules/stats/routes.js'
 import { realtimeRoutes } from './modules/realtime/routes.js'
 import { updateRoutes } from './modules/updates/routes.js'
 import { workflowRoutes } from './modules/workflow/routes.js'
+import { feedRoutes } from './modules/feeds/routes.js'
 import { authPlugin } from './plugins/auth.js'
 import { languagePlugin } from './plugins/language.js'
 
@@ -117,6 +118,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await app.register(workflowRoutes, { ...deps, prefix: '/api' })
   await app.register(updateRoutes, { ...deps, prefix: '/api' })
   await app.register(realtimeRoutes, { ...deps, prefix: '/api' })
+  await app.register(feedRoutes, { ...deps, prefix: '/api' })
 
   await registerWeb(app)
   return app

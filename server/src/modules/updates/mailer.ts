@@ -7,6 +7,7 @@ import { outbox, reports, reportUpdates, type OutboxMessage } from '../../db/sch
 import { translator } from '../../i18n.js'
 import { renderUpdate } from '../reports/followup.js'
 import { issueResidentToken } from '../reports/resident-token.js'
+import { renderAlertEmail } from '../feeds/subscriptions.js'
 import { mailable } from './timeline.js'
 
 export interface MailMessage {
@@ -14,6 +15,8 @@ export interface MailMessage {
   to: string
   subject: string
   text: string
+  /** Extra headers, e.g. List-Unsubscribe on zone alerts. */
+  headers?: Record<string, string>
 }
 
 /** What the worker needs of a mail server; nodemailer's SMTP transport in production. */
@@ -91,7 +94,7 @@ export async function deliverDue(db: Db, config: Config, transport: MailTranspor
     try {
       const message = row.kind === 'email.report_update'
         ? await renderUpdateEmail(db, config, Number(row.payload.reportId), Number(row.payload.updateId), now.getTime())
-        : null
+        : await renderAlertEmail(db, config, row.kind, row.payload, now.getTime()) ?? null
       if (message) await transport.sendMail(message)
       await db.update(outbox).set({ sentAt: now, lockedUntil: null, lastError: message ? null : 'skipped: reporter not reachable' }).where(eq(outbox.id, row.id))
       if (message) result.sent++

@@ -5,6 +5,7 @@ import { neighbourhoodPosts, photos, staffUsers, zones } from '../../db/schema.j
 import { Forbidden, NotFound, PostNotFound, ZoneNotFound } from '../../errors.js'
 import type { StaffPrincipal } from '../../plugins/auth.js'
 import { audit } from '../audit/service.js'
+import { enqueuePostAlerts } from '../feeds/subscriptions.js'
 import type { ProcessedPhoto } from '../photos/pipeline.js'
 import { discardPhotos, storePhotos } from '../photos/service.js'
 import type { PhotoStorage } from '../photos/storage.js'
@@ -71,6 +72,7 @@ export async function createPost(db: Db, staff: StaffPrincipal, zoneId: number, 
     const post = view(await loadPost(tx, zoneId, row!.id), false)
     await audit(tx, { staffId: staff.id, action: 'zone.post_published', targetType: 'neighbourhood_post', targetId: row!.id, detail: { zoneId } })
     await recordEvent(tx, { type: 'zone.post_published', zoneId, payload: { post } })
+    await enqueuePostAlerts(tx, { postId: row!.id, zoneId })
     return row!.id
   })
   return view(await loadPost(db, zoneId, id), true)

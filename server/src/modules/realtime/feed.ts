@@ -105,35 +105,39 @@ export class EventFeed {
     await this.reading?.catch(() => {})
   }
 
-  /** Reads and delivers everything after `head`; concurrent calls coalesce into one more round. */
+  /** Reads and delivers everything after `head`; calls during a read make it go round once more. */
   wake(): Promise<void> {
     if (this.stopped) return Promise.resolve()
-    if (this.reading) {
-      this.again = true
-      return this.reading
-    }
-    this.reading = this.readAll().finally(() => { this.reading = null })
+    this.again = true
+    this.reading ??= this.loop()
     return this.reading
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      while (this.again && !this.stopped) {
+        this.again = false
+        await this.readAll()
+      }
+    } finally {
+      this.reading = null
+    }
   }
 
   private async readAll(): Promise<void> {
     const batch = this.options.batch ?? 500
-    do {
-      this.again = false
-      try {
-        for (;;) {
-          const found = await eventsAfter(this.database.db, this.head, batch)
-          if (found.length === 0) break
-          await this.deliver(found)
-          this.head = found[found.length - 1]!.id
-          if (found.length < batch) break
-        }
-      } catch (err) {
-        // The next notification or poll retries from the same head; nothing is skipped.
-        if (!this.stopped) this.options.onError?.(err)
-        return
+    try {
+      for (;;) {
+        const found = await eventsAfter(this.database.db, this.head, batch)
+        if (found.length === 0) return
+        await this.deliver(found)
+        this.head = found[found.length - 1]!.id
+        if (found.length < batch) return
       }
-    } while (this.again && !this.stopped)
+    } catch (err) {
+      // The next notification or poll retries from the same head; nothing is skipped.
+      if (!this.stopped) this.options.onError?.(err)
+    }
   }
 
   private async listen(): Promise<void> {

@@ -1,4 +1,3 @@
-import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vitest/config'
 
 const serverProject = (engine: 'pglite' | 'postgres') => ({
@@ -22,8 +21,8 @@ export default defineConfig({
       // With TEST_DATABASE_URL the same server files run against PostgreSQL too.
       ...(process.env.TEST_DATABASE_URL ? [serverProject('postgres')] : []),
       {
-        extends: true,
-        plugins: [vue()],
+        // The web app's own Vite config (Vue, and the locale loader that splits resident and staff texts).
+        extends: './web/vite.config.ts',
         test: { name: 'web', include: ['test/web/**/*.test.ts'], environment: 'happy-dom' },
       },
       {

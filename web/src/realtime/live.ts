@@ -133,9 +133,8 @@ export function connectLive(options: LiveOptions): () => void {
           options.onEvent(frame)
           return
         case 'resync':
-          // Too much was missed to replay: reload, then follow only what comes next.
+          // Too much was missed to replay: subscribe afresh; its `subscribed` reply triggers the one reload.
           lastEventId = null
-          options.onResync()
           send(ws, { type: 'unsubscribe', channel: subscription.channel, ...('id' in subscription ? { id: subscription.id } : {}) })
           send(ws, subscribeFrame(false))
           return

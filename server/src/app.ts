@@ -23,6 +23,7 @@ import { realtimeRoutes } from './modules/realtime/routes.js'
 import { updateRoutes } from './modules/updates/routes.js'
 import { workflowRoutes } from './modules/workflow/routes.js'
 import { feedRoutes } from './modules/feeds/routes.js'
+import { open311Routes } from './modules/open311/routes.js'
 import { authPlugin } from './plugins/auth.js'
 import { languagePlugin } from './plugins/language.js'
 
@@ -119,6 +120,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await app.register(updateRoutes, { ...deps, prefix: '/api' })
   await app.register(realtimeRoutes, { ...deps, prefix: '/api' })
   await app.register(feedRoutes, { ...deps, prefix: '/api' })
+  await app.register(open311Routes, deps)
 
   await registerWeb(app)
   return app

@@ -3,7 +3,6 @@ import { categories } from '@nabij/shared/domain/categories'
 import type { Language } from '@nabij/shared/domain/languages'
 import { translator } from '../../i18n.js'
 
-/** The categories a resident chooses from, in the reader's language, with who will receive each. */
 export function listCategories(reader: Language): CategoriesReply {
   const t = translator(reader)
   return {

@@ -6,7 +6,6 @@ import type { Db } from '../../db/connect.js'
 import { idempotencyKeys } from '../../db/schema.js'
 import { IdempotencyConflict } from '../../errors.js'
 
-/** How long a retry can get the first answer back; an older key is forgotten. */
 export const idempotencyWindowMs = 24 * 60 * 60 * 1000
 
 /**

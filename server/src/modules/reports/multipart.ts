@@ -2,7 +2,6 @@ import type { FastifyRequest } from 'fastify'
 import { maxPhotoBytes, maxPhotosPerSubmission } from '@nabij/shared/api/reports'
 import { PhotoTooLarge, ValidationFailed } from '../../errors.js'
 
-/** Limits for @fastify/multipart in the modules that take photos. */
 export const multipartLimits = {
   fileSize: maxPhotoBytes,
   files: maxPhotosPerSubmission,
@@ -13,7 +12,6 @@ export const multipartLimits = {
 }
 
 export interface Submission {
-  /** The JSON object sent in the form field `jsonField`, as parsed (still to be validated). */
   json: unknown
   /** The uploaded files, in memory only: originals never touch the disk. */
   uploads: Buffer[]

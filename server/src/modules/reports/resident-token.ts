@@ -31,7 +31,6 @@ export function verifyResidentToken(config: Config, token: string, now = Date.no
   return Number(id)
 }
 
-/** From an `Authorization: Bearer …` header to a report id; 401 RESIDENT_TOKEN_INVALID otherwise. */
 export function residentReportOf(config: Config, authorization: string | undefined): number {
   const token = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1]
   const reportId = token ? verifyResidentToken(config, token) : null

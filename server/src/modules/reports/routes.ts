@@ -31,10 +31,7 @@ function validated<T extends TSchema>(req: FastifyRequest, schema: T, value: unk
 
 const bearer = Type.Object({ authorization: Type.Optional(Type.String({ description: 'Bearer <resident token>' })) })
 
-/**
- * Residents' side of reports: categories, intake (anonymous or named, with photos), the receipt session and the
- * follow-up of one's own report. Also mounts the photo derivative route.
- */
+/** Residents' side: categories, intake, the receipt session and the follow-up; also mounts the photo route. */
 export const reportRoutes: FastifyPluginAsyncTypebox<ModuleOptions> = async (app, options) => {
   const { config, db } = options
   const storage = new LocalPhotoStorage(config.photoDir)

@@ -18,12 +18,10 @@ import { nextReferenceSql } from './reference.js'
 export interface FileReportDeps {
   config: Config
   storage: PhotoStorage
-  /** From an Idempotency-Key header: a retry of the same submission gets the first answer. */
   idempotency?: IdempotencyClaim
   now?: Date
 }
 
-/** A report as it will be stored: checked, trimmed, contact normalised (or dropped when anonymous). */
 export interface CheckedReport {
   category: CreateReportBody['category']
   description: string

@@ -1,5 +1,6 @@
 import { like } from 'drizzle-orm'
 import type { Browser } from 'playwright-core'
+import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import en from '../../shared/src/locales/en.json' with { type: 'json' }
 import { reports } from '../../server/src/db/schema.js'
@@ -20,8 +21,17 @@ afterAll(async () => {
   await server?.close()
 })
 
+/** 4000 × 3000 of noise, which JPEG cannot squeeze: several megabytes, like a phone camera's photo. */
+function bigPhoto(): Promise<Buffer> {
+  const width = 4000
+  const height = 3000
+  const pixels = Buffer.alloc(width * height * 3)
+  for (let i = 0; i < pixels.length; i++) pixels[i] = (Math.imul(i, 2654435761) >>> 24) & 255
+  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer()
+}
+
 describe('a resident who gives their name and types the place', () => {
-  it('files a named report without the map, and a send whose answer was lost is retried without filing twice', async () => {
+  it('files a named report without the map, with a camera photo made smaller on the device, and a send whose answer was lost is retried without filing twice', async () => {
     const { context, foreignRequests } = await newContext(browser, { baseURL: server.url, locale: 'en-GB' })
     const page = await context.newPage()
     const description = `Cars park on the pavement every school morning (${Date.now()})`
@@ -38,6 +48,10 @@ describe('a resident who gives their name and types the place', () => {
 
     await atStep(page, 'details')
     await page.getByLabel(en.ui.report.details.description_label).fill(description)
+    // A 12-megapixel photo straight from a camera: the browser makes it smaller before anything is sent.
+    const camera = await bigPhoto()
+    await page.locator('input[type="file"]').setInputFiles({ name: 'DSC_0001.jpg', mimeType: 'image/jpeg', buffer: camera })
+    await page.locator('.photo-picker__item', { hasText: en.ui.photos.reduced.split('{{')[0]!.trim() }).waitFor()
     await next(page)
 
     await atStep(page, 'identity')
@@ -54,8 +68,10 @@ describe('a resident who gives their name and types the place', () => {
 
     await atStep(page, 'review')
     // The first answer is lost on the way back: the server filed the report, the browser saw a broken connection.
-    let firstReply: { reference: string; receiptCode: string } | undefined
+    let firstReply: { reference: string; receiptCode: string; photoCount: number } | undefined
+    let sentBytes = 0
     await page.route('**/api/reports', async (route) => {
+      sentBytes = route.request().postDataBuffer()?.length ?? 0
       const response = await route.fetch()
       firstReply = await response.json()
       await route.abort('connectionreset')
@@ -69,6 +85,9 @@ describe('a resident who gives their name and types the place', () => {
     await next(page)
     await page.waitForURL(/\/report\/receipt$/)
     expect(firstReply?.receiptCode).toMatch(/^\d{4} \d{4} \d{4} \d{4}$/)
+    expect(firstReply?.photoCount).toBe(1)
+    expect(sentBytes).toBeGreaterThan(0)
+    expect(sentBytes).toBeLessThan(camera.length / 2)
     expect(await receiptCode(page)).toBe(firstReply!.receiptCode)
     await page.locator('main p', { hasText: en.ui.receipt.named_text }).waitFor()
     await expectAccessible(page, 'receipt, named')

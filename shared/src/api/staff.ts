@@ -4,6 +4,7 @@ import { languageCodes } from '../domain/languages.js'
 import { roles } from '../domain/roles.js'
 import { queues, statuses } from '../domain/statuses.js'
 import { Nullable } from './nullable.js'
+import { PhotoRef } from './followup.js'
 
 const literals = <T extends string>(values: readonly T[]) => Type.Enum([...values])
 
@@ -173,14 +174,20 @@ export const StaffTimelineItem = Type.Object({
 })
 export type StaffTimelineItem = Static<typeof StaffTimelineItem>
 
+/** A photo as staff see it (unredacted, through /api/photos with the session); `updateId` ties it to a timeline entry. */
+export const StaffPhoto = Type.Object({ ...PhotoRef.properties, updateId: Type.Union([Type.Integer(), Type.Null()]) })
+export type StaffPhoto = Static<typeof StaffPhoto>
+
 export const StaffReportDetail = Type.Object({
   reference: Type.String(),
   category: Type.String(),
   description: Type.String(),
   language: Type.String(),
+  detectedLanguage: Type.Union([Type.String(), Type.Null()], { description: 'Detected by moderation when it differs from the declared language' }),
   status: Type.String(),
   closeReason: Type.Union([Type.String(), Type.Null()]),
   anonymous: Type.Boolean(),
+  photos: Type.Array(StaffPhoto, { description: "The report's photos and those of its updates (reporter's replies included)" }),
   hasContact: Type.Boolean({ description: 'A named report whose contact data may be asked for separately (audited)' }),
   canSeeContact: Type.Boolean(),
   location: Type.Union([Type.Object({ lat: Type.Number(), lon: Type.Number() }), Type.Null()]),

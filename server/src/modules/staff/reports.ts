@@ -3,9 +3,10 @@ import { alias } from 'drizzle-orm/pg-core'
 import type { ContactReply, StaffReportDetail, StaffReportsPage, StaffReportsQuery, StaffTimelineItem } from '@nabij/shared/api/staff'
 import { openStatuses, overdueState, type Queue } from '@nabij/shared/domain/statuses'
 import type { Db } from '../../db/connect.js'
-import { reports, reportUpdates, routingRules, staffUsers, zones, type Report } from '../../db/schema.js'
+import { photos, reports, reportUpdates, routingRules, staffUsers, zones, type Report } from '../../db/schema.js'
 import { Forbidden, NotFound, ReportNotFound } from '../../errors.js'
 import { audit } from '../audit/service.js'
+import { photoRef } from '../photos/service.js'
 import { officerZoneIds, staffCanSeeContact, staffCanSeeReport } from './access.js'
 import type { StaffPrincipal } from './sessions.js'
 
@@ -102,14 +103,17 @@ export async function staffReportDetail(db: Db, staff: StaffPrincipal, reference
     .leftJoin(staffUsers, eq(staffUsers.id, reportUpdates.staffId))
     .where(eq(reportUpdates.reportId, report.id))
     .orderBy(asc(reportUpdates.id))
+  const photoRows = await db.select().from(photos).where(eq(photos.reportId, report.id)).orderBy(asc(photos.createdAt), asc(photos.id))
   return {
     reference: report.reference,
     category: report.category,
     description: report.description,
     language: report.language,
+    detectedLanguage: report.detectedLanguage,
     status: report.status,
     closeReason: report.closeReason,
     anonymous: report.anonymous,
+    photos: photoRows.map((p) => ({ ...photoRef(p), updateId: p.updateId })),
     hasContact: hasContact(report),
     canSeeContact: hasContact(report) && (await staffCanSeeContact(db, staff, report)),
     location: report.lat !== null && report.lon !== null ? { lat: report.lat, lon: report.lon } : null,

@@ -129,6 +129,8 @@ describe.each([
     await expectAccessible(page, `follow-up: report (${language})`)
     await screenshot(page, `follow-up-report-${language}`)
 
+    // The websocket is open (the page says so), so the answer comes over the live feed, not the polling fallback.
+    await page.locator('.follow-up__live', { hasText: messages.ui.live.on }).waitFor()
     await markPage(page)
     const before = await page.locator('.timeline__item').count()
     await officerPostsUpdate(reference!)

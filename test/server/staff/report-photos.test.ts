@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => t.close())
 
 describe('the photos of a report, for staff', () => {
-  it('lists the report's photos and the detected language in the staff view', async () => {
+  it("lists the report's photos and the detected language in the staff view", async () => {
     const res = await t.app.inject({ url: `/api/staff/reports/${reference}`, headers: { cookie: own.cookie } })
 
     expect(res.statusCode, res.body).toBe(200)

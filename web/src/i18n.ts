@@ -3,8 +3,8 @@ import { defaultLanguage, directionOf, isLanguage, pickLanguage, type Language }
 
 type Resources = Record<string, unknown>
 
-/** One lazy chunk per language: only the active one is ever downloaded. */
-const loaders = import.meta.glob<Resources>('../../shared/src/locales/*.json', { import: 'default' })
+/** One lazy chunk per language: only the active one is ever downloaded, without the staff texts (vite.config.ts). */
+const loaders = import.meta.glob<Resources>('../../shared/src/locales/*.json', { import: 'default', query: '?resident' })
 
 const storageKey = 'nabij.language'
 
@@ -47,10 +47,28 @@ export async function createI18n(language: Language = initialLanguage()): Promis
   return instance
 }
 
+/** More texts for a part of the app that loads later (the staff pages), merged into each language as it loads. */
+export type LanguagePart = (code: Language) => Promise<Resources>
+const parts: LanguagePart[] = []
+const partsLoaded = new WeakMap<I18n, Set<string>>()
+
+/** Adds a part and loads it for the current language at once. */
+export async function addLanguagePart(instance: I18n, part: LanguagePart): Promise<void> {
+  if (!parts.includes(part)) parts.push(part)
+  await ensureLanguage(instance, currentLanguage(instance))
+}
+
 /** Loads a language's strings without switching to it (staff preview a canned text in the resident's language). */
 export async function ensureLanguage(instance: I18n, code: Language): Promise<void> {
   if (!instance.hasResourceBundle(code, 'translation')) {
     instance.addResourceBundle(code, 'translation', await loaderFor(code)())
+  }
+  const loaded = partsLoaded.get(instance) ?? new Set<string>()
+  partsLoaded.set(instance, loaded)
+  for (const [index, part] of parts.entries()) {
+    if (loaded.has(`${index}:${code}`)) continue
+    instance.addResourceBundle(code, 'translation', await part(code), true, true)
+    loaded.add(`${index}:${code}`)
   }
 }
 

@@ -25,6 +25,13 @@ export const Env = Type.Object({
   TRANSLATE_API_KEY: Type.Optional(Type.String({ description: 'API key for TRANSLATE_URL, when it needs one' })),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://', description: 'Mail server for updates to consenting named reporters; none → no email' })),
   MAIL_FROM: Type.String({ default: 'Nabij <no-reply@localhost>', description: 'Sender of those emails' }),
+  S3_BUCKET: Type.Optional(Type.String({ minLength: 3, maxLength: 63, description: 'Keep photos in this S3-compatible bucket instead of PHOTO_DIR' })),
+  S3_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://', description: 'S3-compatible endpoint (MinIO, Garage, Ceph…); none → AWS S3 for S3_REGION' })),
+  S3_REGION: Type.String({ default: 'us-east-1', description: 'Region of the bucket (most S3-compatible stores accept any)' }),
+  S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1, description: 'Access key; none → the AWS SDK default credential chain' })),
+  S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1, description: 'Secret key, with S3_ACCESS_KEY_ID' })),
+  S3_FORCE_PATH_STYLE: Type.Union([Type.Literal('0'), Type.Literal('1')], { default: '0', description: '1: bucket in the path (MinIO and most self-hosted stores), not in the host name' }),
+  PHOTO_ORPHAN_GRACE_SECONDS: Type.Integer({ minimum: 0, default: 3600, description: 'At start, photo files without a database row and older than this are removed' }),
 })
 export type Env = Static<typeof Env>
 
@@ -46,6 +53,17 @@ export interface Config {
   translateApiKey: string | undefined
   smtpUrl: string | undefined
   mailFrom: string
+  /** Set: photos live in this S3-compatible bucket; unset: under photoDir. */
+  s3?: S3Settings | undefined
+  photoOrphanGraceSeconds?: number
+}
+
+export interface S3Settings {
+  bucket: string
+  endpoint: string | undefined
+  region: string
+  credentials: { accessKeyId: string; secretAccessKey: string } | undefined
+  forcePathStyle: boolean
 }
 
 export class ConfigError extends Error {
@@ -68,6 +86,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     if (!env.SESSION_SECRET) problems.push('SESSION_SECRET: required when DATABASE_URL is set (at least 32 characters)')
     if (!env.RECEIPT_PEPPER) problems.push('RECEIPT_PEPPER: required when DATABASE_URL is set (at least 32 characters)')
   }
+  if (!env.S3_BUCKET && (env.S3_ENDPOINT || env.S3_ACCESS_KEY_ID || env.S3_SECRET_ACCESS_KEY)) problems.push('S3_BUCKET: required when other S3_ variables are set')
+  if (!env.S3_ACCESS_KEY_ID !== !env.S3_SECRET_ACCESS_KEY) problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: give both or neither')
   if (problems.length > 0) throw new ConfigError(problems)
 
   const dataDir = resolve(env.NABIJ_DATA_DIR)
@@ -90,6 +110,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     translateApiKey: env.TRANSLATE_API_KEY,
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,
+    s3: env.S3_BUCKET
+      ? {
+          bucket: env.S3_BUCKET,
+          endpoint: env.S3_ENDPOINT?.replace(/\/$/, ''),
+          region: env.S3_REGION,
+          credentials: env.S3_ACCESS_KEY_ID ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY! } : undefined,
+          forcePathStyle: env.S3_FORCE_PATH_STYLE === '1',
+        }
+      : undefined,
+    photoOrphanGraceSeconds: env.PHOTO_ORPHAN_GRACE_SECONDS,
   }
 }
 

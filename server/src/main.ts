@@ -3,6 +3,8 @@ import { connect } from './db/connect.js'
 import { migrate } from './db/migrate.js'
 import { buildApp } from './app.js'
 import { seedDemo } from './demo/seed.js'
+import { photoStorage } from './modules/photos/storage-factory.js'
+import { sweepOrphanPhotos } from './modules/photos/sweep.js'
 
 let config
 try {
@@ -26,6 +28,9 @@ if (config.demo) {
 }
 
 await app.listen({ port: config.port, host: config.host })
+// In the background: listing a large bucket must not delay serving.
+sweepOrphanPhotos(database.db, photoStorage(config), { graceMs: (config.photoOrphanGraceSeconds ?? 3600) * 1000 })
+  .then((swept) => app.log.info(swept, 'photo sweep finished'), (err: unknown) => app.log.warn({ err }, 'photo sweep failed'))
 console.log(`\nNabij is running on ${config.publicUrl} (database: ${database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'})\n`)
 
 function printDemo(logins: { role: string; email: string; password: string; zone?: string }[]) {

@@ -7,7 +7,7 @@ import type { Config } from '../config.js'
 import type { Db } from '../db/connect.js'
 import { reports, staffUsers } from '../db/schema.js'
 import { decideReport } from '../modules/moderation/service.js'
-import { LocalPhotoStorage } from '../modules/photos/storage.js'
+import { photoStorage } from '../modules/photos/storage-factory.js'
 import { fileReport } from '../modules/reports/service.js'
 import { createStaff } from '../modules/staff/service.js'
 import type { StaffPrincipal } from '../modules/staff/sessions.js'
@@ -108,7 +108,7 @@ const plans: Plan[] = [
 ]
 
 async function seedReports(db: Db, config: Config, officers: Map<number, StaffPrincipal>, principals: Partial<Record<string, StaffPrincipal>>): Promise<void> {
-  const storage = new LocalPhotoStorage(config.photoDir)
+  const storage = photoStorage(config)
   const rand = random(5339)
   const now = Date.now()
   for (const [index, text] of demoTexts.entries()) {

@@ -8,7 +8,7 @@ import {
 import { notifyChannel } from '@nabij/shared/domain/events'
 import type { ModuleOptions } from '../../app.js'
 import { requireStaff } from '../../plugins/auth.js'
-import { LocalPhotoStorage } from '../photos/storage.js'
+import { photoStorage } from '../photos/storage-factory.js'
 import { flagPending } from './flag-service.js'
 import { decideReply, decideReport, mergeReport, moderationPhotoBytes, moderationQueue, moderationReplyOf, moderationReport, redactPhoto } from './service.js'
 
@@ -64,7 +64,7 @@ function startFlagging(options: ModuleOptions, log: { warn(obj: unknown, msg: st
 
 export const moderationRoutes: FastifyPluginAsyncTypebox<ModuleOptions> = async (app, options) => {
   const { db, config } = options
-  const storage = new LocalPhotoStorage(config.photoDir)
+  const storage = photoStorage(config)
   const flagging = startFlagging(options, app.log)
   app.addHook('onClose', async () => flagging.stop())
 

@@ -11,7 +11,7 @@ import type { ModuleOptions } from '../../app.js'
 import { stableCode } from '../../app.js'
 import { requireStaff } from '../../plugins/auth.js'
 import { xmlDocument, type XmlValue } from '../feeds/xml.js'
-import { LocalPhotoStorage } from '../photos/storage.js'
+import { photoStorage } from '../photos/storage-factory.js'
 import { createClient, getRequest, listClients, listRequests, listServices, postRequest, revokeClient, serviceDefinition, tokenLookup } from './service.js'
 
 const tags = ['open311']
@@ -41,7 +41,7 @@ export const open311Routes: FastifyPluginAsyncTypebox<ModuleOptions> = async (ap
 }
 
 const geoReport: FastifyPluginAsyncTypebox<ModuleOptions> = async (app, { db, config }) => {
-  const storage = new LocalPhotoStorage(config.photoDir)
+  const storage = photoStorage(config)
 
   // The specification posts requests as form fields.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => {

@@ -3,12 +3,12 @@ import { Type } from 'typebox'
 import { ErrorReply } from '@nabij/shared/api/errors'
 import { PublicReport, PublicReportList, PublicReportsQuery } from '@nabij/shared/api/public'
 import type { ModuleOptions } from '../../app.js'
-import { LocalPhotoStorage } from '../photos/storage.js'
+import { photoStorage } from '../photos/storage-factory.js'
 import { listPublicReports, publicPhoto, publicReport } from './service.js'
 
 /** Anyone may read these; they carry nothing a moderator did not publish. */
 export const publicRoutes: FastifyPluginAsyncTypebox<ModuleOptions> = async (app, { db, config }) => {
-  const storage = new LocalPhotoStorage(config.photoDir)
+  const storage = photoStorage(config)
   const tags = ['public']
 
   app.get('/public/reports', {

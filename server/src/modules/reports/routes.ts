@@ -12,7 +12,7 @@ import type { ModuleOptions } from '../../app.js'
 import { photoPool } from '../photos/pool.js'
 import { photoRoutes } from '../photos/routes.js'
 import { processUploads } from '../photos/service.js'
-import { LocalPhotoStorage } from '../photos/storage.js'
+import { photoStorage } from '../photos/storage-factory.js'
 import { listCategories } from './categories.js'
 import { followUpView, openReceiptSession, postReply } from './followup.js'
 import { idempotencyClaim, replayOf } from './idempotency.js'
@@ -34,7 +34,7 @@ const bearer = Type.Object({ authorization: Type.Optional(Type.String({ descript
 /** Residents' side: categories, intake, the receipt session and the follow-up; also mounts the photo route. */
 export const reportRoutes: FastifyPluginAsyncTypebox<ModuleOptions> = async (app, options) => {
   const { config, db } = options
-  const storage = new LocalPhotoStorage(config.photoDir)
+  const storage = photoStorage(config)
   const pool = photoPool()
   await app.register(multipart, { limits: multipartLimits })
   // In memory only: the client address keys the counter and is never stored or logged.

@@ -12,7 +12,7 @@ import { NotFound, ValidationFailed } from '../../errors.js'
 import { requireStaff } from '../../plugins/auth.js'
 import { photoPool } from '../photos/pool.js'
 import { processUploads } from '../photos/service.js'
-import { LocalPhotoStorage } from '../photos/storage.js'
+import { photoStorage } from '../photos/storage-factory.js'
 import { multipartLimits, readSubmission } from '../reports/multipart.js'
 import { workRoles } from '../workflow/service.js'
 import { OutboxWorker, smtpTransport } from './mailer.js'
@@ -34,7 +34,7 @@ export const updateRoutes: FastifyPluginAsyncTypebox<ModuleOptions> = async (app
     : null
   worker?.start()
   app.addHook('onClose', async () => { await worker?.stop() })
-  const storage = new LocalPhotoStorage(config.photoDir)
+  const storage = photoStorage(config)
   const pool = photoPool()
   await app.register(multipart, { limits: { ...multipartLimits, files: 1 } })
 

@@ -11,13 +11,21 @@ import { load, ratio, startBareFastify, startBenchApp, type BenchContext, type B
  */
 const connections = 64
 
-const body = JSON.stringify({
-  category: 'nuisance',
-  description: 'Loud music from the empty shop every night after midnight, the whole street is awake.',
-  location: { lat: 50.8275, lon: 4.3721 },
-  anonymous: true,
-  language: 'nl',
-})
+// Varied reports, as residents send them: each connection cycles through these (repeating one text would make the
+// moderation flagger, which runs in the same process after each intake, see a spam blast).
+const reports = [
+  ['nuisance', 'nl', 'Elke nacht luide muziek uit de lege winkel na middernacht, de hele straat ligt wakker.'],
+  ['drugs', 'fr', 'Deal devant l’école tous les soirs vers 22 heures, des voitures qui s’arrêtent une minute.'],
+  ['vandalism', 'en', 'Someone smashed the glass of the bus shelter again and sprayed tags on the wall.'],
+  ['unsafe_place', 'ar', 'النفق تحت السكة مظلم تماما منذ أسبوع ولا أشعر بالأمان عند المرور.'],
+  ['traffic', 'de', 'Autos rasen morgens durch die Schulstraße, obwohl dort Tempo 30 gilt.'],
+  ['loitering', 'tr', 'Gece geç saatlere kadar parkta toplanan bir grup yoldan geçenleri rahatsız ediyor.'],
+  ['theft', 'pl', 'Z piwnicy w naszym bloku ukradziono dwa rowery, zamek był wyłamany.'],
+  ['public_space_defect', 'es', 'La farola de la esquina lleva dos semanas apagada y la acera tiene un agujero.'],
+].map(([category, language, description], i) => ({
+  method: 'POST' as const,
+  body: JSON.stringify({ category, description, language, location: { lat: 50.8275 + i * 0.001, lon: 4.3721 - i * 0.001 }, anonymous: true }),
+}))
 
 const rawTable = `create table if not exists bench_raw_reports (
   id bigserial primary key, reference text not null unique, category text not null, description text not null,
@@ -75,7 +83,7 @@ async function intakeLoad(ctx: BenchContext, engine: Engine, request: Omit<autoc
 export default async function intakeBench(ctx: BenchContext): Promise<BenchRow[]> {
   const duration = ctx.quick ? 3 : 10
   // The load generator runs in a worker thread, so it does not share the event loop of the app it measures.
-  const request = { method: 'POST' as const, body, headers: { 'content-type': 'application/json' }, connections, duration, workers: 1 }
+  const request = { method: 'POST' as const, requests: reports, headers: { 'content-type': 'application/json' }, connections, duration, workers: 1 }
   const rows: BenchRow[] = []
 
   const bare = await startBareFastify()

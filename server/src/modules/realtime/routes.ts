@@ -77,10 +77,11 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox<ModuleOptions & { live?: 
     hub.send(client, { type: 'welcome', as: principal.kind, lastEventId: hub.head })
 
     // Messages of one socket are handled one after the other, so a backfill finishes before the next subscribe.
+    // Nothing here keeps `req`: ten thousand idle sockets must not hold ten thousand requests.
     let chain = Promise.resolve()
     socket.on('message', (raw: RawData, isBinary: boolean) => {
       chain = chain.then(() => handle(client, raw, isBinary)).catch((err) => {
-        req.log.warn({ err }, 'live message failed')
+        app.log.warn({ err }, 'live message failed')
         hub.send(client, errorMessage(client.language, ErrorCode.Internal))
       })
     })
@@ -119,6 +120,17 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox<ModuleOptions & { live?: 
     }
   }
 
+  // A reconnect storm (after a deploy, thousands of residents at once) asks about the same few zones again and again.
+  const zonesSeen = new Map<number, number>()
+  async function knownZone(zoneId: number): Promise<boolean> {
+    const until = zonesSeen.get(zoneId)
+    if (until !== undefined && until > Date.now()) return true
+    if (!(await zoneExists(db, zoneId))) return false
+    if (zonesSeen.size > 10_000) zonesSeen.clear()
+    zonesSeen.set(zoneId, Date.now() + 60_000)
+    return true
+  }
+
   async function subscribe(client: LiveClient, message: SubscribeMessage): Promise<void> {
     const refuse = (code: ErrorCode): void => { hub.send(client, errorMessage(client.language, code, message)) }
     if (client.subs.size >= maxSubscriptions) return refuse(ErrorCode.RateLimited)
@@ -128,7 +140,7 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox<ModuleOptions & { live?: 
     if (message.channel === 'zone') {
       const zoneId = typeof message.id === 'number' ? message.id : Number(message.id)
       if (!Number.isSafeInteger(zoneId) || zoneId < 1) return refuse(ErrorCode.ValidationFailed)
-      if (!(await zoneExists(db, zoneId))) return refuse(ErrorCode.ZoneNotFound)
+      if (!(await knownZone(zoneId))) return refuse(ErrorCode.ZoneNotFound)
       return hub.subscribe(client, { ...base, zoneId, audience: 'public' }, message.lastEventId)
     }
     if (message.channel === 'queue') {

@@ -65,17 +65,16 @@ async function checkPhoto(db: Db, photoId: string | null | undefined): Promise<v
 export async function createPost(db: Db, staff: StaffPrincipal, zoneId: number, body: PostBody, now = new Date()): Promise<NeighbourhoodPost> {
   await mayPostFor(db, staff, zoneId)
   await checkPhoto(db, body.photoId)
-  const id = await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const [row] = await tx.insert(neighbourhoodPosts).values({
       zoneId, staffId: staff.id, title: body.title, body: body.body, language: body.language, photoId: body.photoId ?? null, publishedAt: now, updatedAt: now,
     }).returning({ id: neighbourhoodPosts.id })
-    const post = view(await loadPost(tx, zoneId, row!.id), false)
+    const loaded = await loadPost(tx, zoneId, row!.id)
     await audit(tx, { staffId: staff.id, action: 'zone.post_published', targetType: 'neighbourhood_post', targetId: row!.id, detail: { zoneId } })
-    await recordEvent(tx, { type: 'zone.post_published', zoneId, payload: { post } })
     await enqueuePostAlerts(tx, { postId: row!.id, zoneId })
-    return row!.id
+    await recordEvent(tx, { type: 'zone.post_published', zoneId, payload: { post: view(loaded, false) } })
+    return view(loaded, true)
   })
-  return view(await loadPost(db, zoneId, id), true)
 }
 
 export async function editPost(db: Db, staff: StaffPrincipal, zoneId: number, postId: number, patch: PostPatchBody, now = new Date()): Promise<NeighbourhoodPost> {

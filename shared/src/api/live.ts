@@ -83,13 +83,17 @@ export const SubscribedMessage = Type.Object({
 export type SubscribedMessage = Static<typeof SubscribedMessage>
 
 /**
- * One event, as this subscriber may see it. `data` depends on `eventType` and on who is watching:
- * - report.update_posted: `{ update: TimelineItem }` (see api/updates.ts);
- * - report.status_changed: `{ from, to, closeReason, by }` (`by`: 'staff' | 'reporter');
- * - report.reporter_replied: `{ updateId }`; staff then read the timeline;
- * - report.reassigned: `{ fromStaffId, toStaffId }` (staff only); report.due_changed: `{ dueAt }` (staff only);
- * - zone.post_published / zone.post_updated: `{ post: NeighbourhoodPost }`; zone.post_withdrawn: `{ postId }`;
- * - other types: a small summary; staff get the stored payload.
+ * One event, as this subscriber may see it. `data` depends on `eventType` and on who is watching. Residents and the
+ * public get timeline entries as `TimelineItem` of api/followup.ts, rendered in the socket's language (`?lang=` or
+ * Accept-Language at the upgrade) with times rounded to the hour; staff get `StaffTimelineItem` of api/updates.ts.
+ * - report.update_posted: `{ update }`; with `edited: true` (staff) when translations were added: replace by id;
+ * - report.status_changed: `{ from, to, closeReason, by, update }` (`by`: 'staff' | 'reporter'; `update`: the
+ *   status entry of the timeline);
+ * - report.reporter_replied: `{ updateId, update }` (staff, and the reporter themself);
+ * - report.reassigned: `{ fromStaffId, toStaffId, by }` and report.due_changed: `{ dueAt, by }`: staff only;
+ * - report.moderated: `{ public }` for residents; report.filed and others: staff only, their stored payload;
+ * - zone.post_published / zone.post_updated: `{ post: NeighbourhoodPost }`; zone.post_withdrawn: `{ postId }`.
+ * `reportId` is sent to staff only; `reference` to anyone who may see the report.
  */
 export const EventMessage = Type.Object({
   type: Type.Literal('event'),

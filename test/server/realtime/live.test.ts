@@ -60,6 +60,25 @@ describe('GET /api/live: who sees what', () => {
     expect(JSON.stringify(resident.messages)).not.toContain(beat.officer.displayName)
   })
 
+  it('shows the officer the reporter’s answer to a question as it arrives', async () => {
+    const filed = await fileReport(t.app, t.db, t.config, beat.at)
+    const officer = await asStaff()
+    const resident = await asResident(filed)
+    await officer.subscribe('report', filed.reference)
+    await resident.subscribe('report')
+
+    await post(filed.reference, { text: 'Which entrance do you mean?', language: 'en', visibility: 'reporter', question: true, waitForReporter: true })
+    const question = await resident.eventOf('report.update_posted')
+    expect(question.data.update).toMatchObject({ kind: 'question', text: 'Which entrance do you mean?' })
+    expect((await resident.eventOf('report.status_changed', (e) => e.data.to === 'waiting_for_reporter')).data.update).toMatchObject({ kind: 'status', cannedKey: 'status.waiting_for_reporter' })
+    const reply = await t.app.inject({ method: 'POST', url: '/api/followup/replies', headers: { authorization: `Bearer ${filed.token}` }, payload: { text: 'The side door on the Rue du Trône.', language: 'en' } })
+    expect(reply.statusCode).toBe(201)
+
+    const seen = await officer.eventOf('report.reporter_replied')
+    expect(seen.data.update).toMatchObject({ author: 'reporter', text: 'The side door on the Rue du Trône.', moderationState: 'pending' })
+    expect((await resident.eventOf('report.reporter_replied')).data.update).toMatchObject({ author: 'reporter', text: 'The side door on the Rue du Trône.' })
+  })
+
   it('takes the resident’s token in the first message as well', async () => {
     const filed = await fileReport(t.app, t.db, t.config, beat.at)
     const resident = await open()

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm'
 import { notifyChannel, type EventType } from '@nabij/shared/domain/events'
 import type { Database, Db } from '../../db/connect.js'
-import { events, reports } from '../../db/schema.js'
+import { events, reports, reportUpdates, type ReportUpdate } from '../../db/schema.js'
 
 /** An event row with the fields of its report that decide who may see it, as they are now. */
 export interface FeedEvent {
@@ -12,6 +12,8 @@ export interface FeedEvent {
   payload: Record<string, unknown>
   createdAt: Date
   report: { reference: string; zoneId: number | null; queue: string; assignedStaffId: number | null; moderationState: string } | null
+  /** For report.reporter_replied: the reply itself, so an officer reads it as it arrives. */
+  reply: ReportUpdate | null
 }
 
 /** Events after `after`, oldest first. Event ids commit in order (see recordEvent), so nothing can appear behind. */
@@ -28,8 +30,14 @@ export async function eventsAfter(db: Db, after: number, limit: number, where?: 
     queue: reports.queue,
     assignedStaffId: reports.assignedStaffId,
     moderationState: reports.moderationState,
+    reply: reportUpdates,
   }).from(events)
     .leftJoin(reports, eq(reports.id, events.reportId))
+    .leftJoin(reportUpdates, and(
+      eq(events.type, 'report.reporter_replied'),
+      eq(reportUpdates.reportId, events.reportId),
+      sql`${reportUpdates.id} = (${events.payload}->>'updateId')::bigint`,
+    ))
     .where(and(gt(events.id, after), where))
     .orderBy(asc(events.id))
     .limit(limit)
@@ -43,6 +51,7 @@ export async function eventsAfter(db: Db, after: number, limit: number, where?: 
     report: r.reference === null
       ? null
       : { reference: r.reference, zoneId: r.reportZoneId, queue: r.queue!, assignedStaffId: r.assignedStaffId, moderationState: r.moderationState! },
+    reply: r.reply,
   }))
 }
 

@@ -4,6 +4,7 @@ import type { Language } from '@nabij/shared/domain/languages'
 import { publicModerationStates, type ModerationState } from '@nabij/shared/domain/statuses'
 import type { ReportUpdate } from '../../db/schema.js'
 import { renderUpdate, toHour } from '../reports/followup.js'
+import { staffItem } from '../updates/timeline.js'
 import type { FeedEvent } from './feed.js'
 
 /**
@@ -52,7 +53,8 @@ function residentUpdate(e: FeedEvent, language: Language, audience: 'reporter' |
 /** The `data` of an event for one audience, or null when this audience may not see the event at all. */
 export function dataFor(e: FeedEvent, audience: Audience, language: Language): Record<string, unknown> | null {
   if (audience === 'staff') {
-    return Object.fromEntries(Object.entries(e.payload).filter(([key]) => !contactKeys.test(key)))
+    const data = Object.fromEntries(Object.entries(e.payload).filter(([key]) => !contactKeys.test(key)))
+    return e.reply ? { ...data, update: staffItem(e.reply, null) } : data
   }
   if (e.type.startsWith('zone.post_')) {
     if (e.type === 'zone.post_withdrawn') return { postId: e.payload.postId }
@@ -63,10 +65,19 @@ export function dataFor(e: FeedEvent, audience: Audience, language: Language): R
   switch (e.type) {
     case 'report.update_posted':
       return residentUpdate(e, language, audience)
-    case 'report.status_changed':
-      return { from: p.from ?? null, to: p.to, closeReason: p.closeReason ?? null, by: p.by === 'reporter' ? 'reporter' : 'staff' }
+    case 'report.status_changed': {
+      const entry = p.update as StaffTimelineItem | undefined
+      return {
+        from: p.from ?? null,
+        to: p.to,
+        closeReason: p.closeReason ?? null,
+        by: p.by === 'reporter' ? 'reporter' : 'staff',
+        ...(entry && e.reportId !== null ? { update: renderUpdate(asRow(entry, e.reportId), [], language) } : {}),
+      }
+    }
     case 'report.reporter_replied':
-      return audience === 'reporter' ? { updateId: p.updateId ?? null } : null
+      if (audience !== 'reporter') return null
+      return { updateId: p.updateId ?? null, ...(e.reply ? { update: renderUpdate(e.reply, [], language) } : {}) }
     case 'report.moderated':
       return { public: isPublicReport(e) }
     default:

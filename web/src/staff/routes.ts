@@ -36,7 +36,7 @@ export const staffRoutes: RouteRecordRaw[] = [
       {
         path: 'reports/:reference',
         name: 'staff-report',
-        component: () => import('./report/ReportView.vue'),
+        component: () => import('./report/StaffReportView.vue'),
         props: true,
         meta: { roles: queueRoles, title: 'ui.staff.report.title' },
       },

@@ -60,8 +60,8 @@ function accept(reply: SessionReply): StaffMe {
 
 /** Forgets the session locally and tells the shell, which sends the user to the login page. */
 export function endSession(reason: 'expired' | 'logged_out'): void {
-  if (!state.me && state.ended === reason) return
-  const hadSession = state.me !== null
+  // Already over: a late refusal of a request sent before the logout changes nothing.
+  if (!state.me) return
   state.me = null
   state.csrfToken = ''
   state.expiresAt = null
@@ -69,7 +69,7 @@ export function endSession(reason: 'expired' | 'logged_out'): void {
   checked = Promise.resolve(null)
   rememberSignedIn(false)
   clearTimeout(expiryTimer)
-  if (hadSession) for (const listener of endedListeners) listener(reason)
+  for (const listener of endedListeners) listener(reason)
 }
 
 export function onSessionEnded(listener: (reason: 'expired' | 'logged_out') => void): () => void {

@@ -1,10 +1,11 @@
 import { eq } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import fr from '../../../shared/src/locales/fr.json' with { type: 'json' }
 import { maxBackfill, type EventMessage } from '../../../shared/src/api/live.js'
 import { reports } from '../../../server/src/db/schema.js'
 import { recordEvent } from '../../../server/src/modules/realtime/events.js'
 import { liveHubOf } from '../../../server/src/modules/realtime/routes.js'
+import { issueResidentToken, verifyResidentToken } from '../../../server/src/modules/reports/resident-token.js'
 import { startApp, type TestApp } from '../helpers/app.js'
 import { aBeat, fileReport, type Beat, type Filed } from '../workflow/fixtures.js'
 import { LiveTestClient } from './live-client.js'
@@ -220,6 +221,18 @@ describe('GET /api/live: dead and slow sockets', () => {
     expect((await dead.whenClosed()).code).toBe(1006)
     expect(healthy.closed).toBeNull()
     expect([...hub.clients].map((c) => c.socket.readyState)).not.toContain(3)
+  })
+
+  it('closes a resident socket once its token has expired, as the HTTP API would refuse it', async () => {
+    const filed = await fileReport(t.app, t.db, t.config, beat.at)
+    const shortLived = issueResidentToken(t.config, filed.report.id, Date.now(), 1_500).token
+    const resident = await open({ query: `token=${encodeURIComponent(shortLived)}` })
+    expect(await resident.subscribe('report')).toMatchObject({ type: 'subscribed' })
+
+    await vi.waitFor(() => expect(verifyResidentToken(t.config, shortLived)).toBeNull(), { timeout: 5_000, interval: 100 })
+    await liveHubOf(t.app).beat()
+
+    expect((await resident.whenClosed()).code).toBe(4001)
   })
 
   it('drops a client that does not read instead of holding its messages', async () => {

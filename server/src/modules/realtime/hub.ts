@@ -12,7 +12,7 @@ import { messageFor, type Audience } from './views.js'
 
 export type Principal =
   | { kind: 'staff'; staff: StaffPrincipal }
-  | { kind: 'resident'; reportId: number }
+  | { kind: 'resident'; reportId: number; stillValid: () => boolean }
   | { kind: 'public' }
 
 export interface LiveClient {
@@ -276,7 +276,7 @@ export class Hub {
 
   // ---------------------------------------------------------------- heartbeats
 
-  /** Closes sockets that missed the last ping and staff sockets whose session ended; pings the rest. */
+  /** Closes sockets that missed the last ping, and those whose session or token ended; pings the rest. */
   async beat(): Promise<void> {
     const staffClients: LiveClient[] = []
     for (const client of this.clients) {
@@ -289,6 +289,11 @@ export class Hub {
       client.socket.ping()
       this.send(client, { type: 'heartbeat' })
       if (client.principal.kind === 'staff') staffClients.push(client)
+      else if (client.principal.kind === 'resident' && !client.principal.stillValid()) {
+        // The token expired: the HTTP API would refuse it now, so the socket stops too.
+        this.remove(client)
+        client.socket.close(liveCloseCodes.unauthorised, 'token expired')
+      }
     }
     if (staffClients.length === 0) return
     const live = await this.liveSessions(staffClients.map((c) => (c.principal as { staff: StaffPrincipal }).staff.sessionId)).catch(() => null)

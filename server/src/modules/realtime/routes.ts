@@ -71,7 +71,7 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox<ModuleOptions & { live?: 
         socket.close(liveCloseCodes.unauthorised, 'token invalid')
         return
       }
-      principal = { kind: 'resident', reportId }
+      principal = { kind: 'resident', reportId, stillValid: () => verifyResidentToken(config, token) === reportId }
     }
     const client = hub.add(socket, principal, req.language)
     hub.send(client, { type: 'welcome', as: principal.kind, lastEventId: hub.head })
@@ -108,7 +108,8 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox<ModuleOptions & { live?: 
           hub.send(client, errorMessage(client.language, ErrorCode.ResidentTokenInvalid))
           return
         }
-        client.principal = { kind: 'resident', reportId }
+        const token = message.token
+        client.principal = { kind: 'resident', reportId, stillValid: () => verifyResidentToken(config, token) === reportId }
         hub.send(client, { type: 'welcome', as: 'resident', lastEventId: hub.head })
         return
       }

@@ -43,15 +43,15 @@ export const heartbeatSeconds = 30
 export const SubscribeMessage = Type.Object({
   type: Type.Literal('subscribe'),
   channel: Type.Enum([...liveChannels]),
-  id: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Integer({ minimum: 1 })])),
-  lastEventId: Type.Optional(Type.Integer({ minimum: 0, description: 'Highest event id already received on this channel' })),
+  id: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })])),
+  lastEventId: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Highest event id already received on this channel' })),
 })
 export type SubscribeMessage = Static<typeof SubscribeMessage>
 
 export const UnsubscribeMessage = Type.Object({
   type: Type.Literal('unsubscribe'),
   channel: Type.Enum([...liveChannels]),
-  id: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Integer({ minimum: 1 })])),
+  id: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })])),
 })
 export type UnsubscribeMessage = Static<typeof UnsubscribeMessage>
 

@@ -106,6 +106,10 @@ describe('GET /api/live: who sees what', () => {
     expect(await anyone.subscribe('zone', 999_999)).toMatchObject({ type: 'error', code: 'ZONE_NOT_FOUND' })
     anyone.send({ type: 'subscribe', channel: 'everything' })
     expect(await anyone.next((m) => m.type === 'error')).toMatchObject({ code: 'VALIDATION_FAILED' })
+    expect(await anyone.subscribe('zone', 2 ** 40)).toMatchObject({ type: 'error', code: 'VALIDATION_FAILED' })
+    expect(await resident.subscribe('report', 2 ** 52, 2 ** 52)).toMatchObject({ type: 'error', code: 'REPORT_NOT_FOUND' })
+    anyone.send({ type: 'subscribe', channel: 'zone', id: 1, lastEventId: 1e300 })
+    expect(await anyone.next((m) => m.type === 'error')).toMatchObject({ code: 'VALIDATION_FAILED' })
   })
 
   it('closes a socket opened with a forged token', async () => {

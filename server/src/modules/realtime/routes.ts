@@ -140,7 +140,8 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox<ModuleOptions & { live?: 
     const base = { key, channel: message.channel, id: message.id }
     if (message.channel === 'zone') {
       const zoneId = typeof message.id === 'number' ? message.id : Number(message.id)
-      if (!Number.isSafeInteger(zoneId) || zoneId < 1) return refuse(ErrorCode.ValidationFailed)
+      // Zone ids are PostgreSQL integers: anything larger names no zone and must not reach the database.
+      if (!Number.isInteger(zoneId) || zoneId < 1 || zoneId > 2_147_483_647) return refuse(ErrorCode.ValidationFailed)
       if (!(await knownZone(zoneId))) return refuse(ErrorCode.ZoneNotFound)
       return hub.subscribe(client, { ...base, zoneId, audience: 'public' }, message.lastEventId)
     }

@@ -5,7 +5,7 @@ import { photos, reports } from '../../server/src/db/schema.js'
 import { aStaff, type TestStaff } from '../server/helpers/factories.js'
 import { expectAccessible, launchBrowser, newContext, screenshot } from './helpers/browser.js'
 import { seedQuartiers, startServer, type E2eServer } from './helpers/server.js'
-import { fileReportWithPhotos, logIn, messagesOf } from './staff-helpers.js'
+import { fileReport, fileReportWithPhotos, logIn, messagesOf } from './staff-helpers.js'
 
 let server: E2eServer
 let browser: Browser
@@ -27,6 +27,8 @@ afterAll(async () => {
 describe('a moderator', () => {
   it('reviews a flagged report, blurs part of its photo and publishes a summary that the public page then shows', async () => {
     const fr = await messagesOf('fr')
+    // An earlier, similar report: the moderator sees the two side by side.
+    const earlier = await fileReport(server, { category: 'drugs', description: 'Des jeunes vendent de la drogue devant le numéro 12 le soir.', language: 'fr' })
     const description = 'Des jeunes vendent de la drogue devant le numéro 12, appelez-moi au 0470 12 34 56.'
     const { reference } = await fileReportWithPhotos(server, { category: 'drugs', description, language: 'fr' }, ['gps_DSCN0010.jpg'])
 
@@ -44,6 +46,9 @@ describe('a moderator', () => {
     await page.waitForURL(new RegExp(`/staff/moderation/reports/${reference}$`))
     // The phone number is highlighted where it stands in the text.
     await expect.poll(() => page.locator('mark.flag--personal_data').allInnerTexts()).toContainEqual(expect.stringContaining('0470 12 34 56'))
+    const duplicate = page.locator('.side-by-side')
+    await duplicate.locator('h3', { hasText: earlier.reference }).waitFor()
+    await duplicate.getByText('le numéro 12 le soir').waitFor()
 
     // A rectangle drawn over the top-left quarter of the photo.
     const surface = page.locator('.redaction__surface')

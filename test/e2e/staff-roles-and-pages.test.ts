@@ -11,6 +11,7 @@ let server: E2eServer
 let browser: Browser
 const staff = {} as Record<Role, TestStaff>
 let reference: string
+let lamp: string
 let replyId: number
 
 beforeAll(async () => {
@@ -29,7 +30,7 @@ beforeAll(async () => {
     contact: { name: 'Sam Janssens', email: 'sam@example.be', consent: true },
   }, ['orientation_landscape_6.jpg'])
   reference = filed.reference
-  await fileReport(server, { category: 'public_space_defect', description: 'Broken street lamp on the corner.', language: 'en' })
+  lamp = (await fileReport(server, { category: 'public_space_defect', description: 'Broken street lamp on the corner.', language: 'en' })).reference
   await residentReplies(server, filed.receiptCode, 'It happened again yesterday.')
   // The flags are computed right after intake; the reply's id is what the moderation page is addressed by.
   const replies = await server.db.select({ id: reportUpdates.id }).from(reportUpdates)
@@ -102,7 +103,7 @@ describe('the staff pages', () => {
     await context.close()
   })
 
-  it.each(['officer', 'partner', 'oversight', 'moderator', 'admin'] as const)('keep a %s out of the other roles\' pages (403 page) and let them into theirs', async (role) => {
+  it.each(['officer', 'partner', 'oversight', 'moderator', 'admin'] as const)('keep the %s out of the other roles\' pages (403 page) and let them into theirs', async (role) => {
     const en = await messagesOf('en')
     const { context, pageErrors } = await newContext(browser, { baseURL: server.url, locale: 'en' })
     const page = await context.newPage()
@@ -116,6 +117,8 @@ describe('the staff pages', () => {
         await page.waitForURL((url) => url.pathname === path)
         await settled(page)
         expect(await page.locator('main h1').first().innerText(), `${role} on ${name}`).not.toBe(en.ui.staff.forbidden.title)
+        // Each queue holds its own reports: the municipality's defect is the partner's, not the zone officer's.
+        if (name === 'inbox') expect(await page.locator('tbody tr', { hasText: lamp }).count(), `${role}'s inbox`).toBe(role === 'partner' || role === 'admin' ? 1 : 0)
       } else {
         await page.waitForURL(/\/staff\/forbidden\?from=/)
         await page.getByRole('heading', { name: en.ui.staff.forbidden.title }).waitFor()

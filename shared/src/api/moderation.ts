@@ -81,7 +81,7 @@ export type ModerationReply = Static<typeof ModerationReply>
 export const ModerationQueueQuery = Type.Object({
   type: Type.Optional(Type.Enum(['report', 'reply'], { description: 'Only reports or only replies; both by default' })),
   sort: Type.Enum(['priority', 'newest'], { default: 'priority', description: 'priority: most flagged first, then newest' }),
-  page: Type.Integer({ minimum: 1, default: 1 }),
+  page: Type.Integer({ minimum: 1, maximum: 10_000, default: 1 }),
   pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
 }, { additionalProperties: false })
 export type ModerationQueueQuery = Static<typeof ModerationQueueQuery>

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { categoryKeys } from '../domain/categories.js'
 import { languageCodes } from '../domain/languages.js'
+import { Id } from './ids.js'
 
 /**
  * Neighbourhood priorities: officers open a round of candidate issues, residents rank them anonymously until the
@@ -75,7 +76,7 @@ export const BallotTokenReply = Type.Object({
 export type BallotTokenReply = Static<typeof BallotTokenReply>
 
 export const BallotBody = Type.Object({
-  ranking: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 12, description: 'Candidate ids, most important first' }),
+  ranking: Type.Array(Id(), { minItems: 1, maxItems: 12, description: 'Candidate ids, most important first' }),
   receiptCode: Type.Optional(Type.String({ maxLength: 40, description: 'A receipt code of a report: one ballot per receipt' })),
   token: Type.Optional(Type.String({ maxLength: 200, description: 'A ballot token from POST /api/public/ballot-tokens' })),
 }, { additionalProperties: false })
@@ -84,7 +85,7 @@ export type BallotBody = Static<typeof BallotBody>
 export const BallotReply = Type.Object({ roundId: Type.Integer(), accepted: Type.Literal(true) })
 export type BallotReply = Static<typeof BallotReply>
 
-export const RoundIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+export const RoundIdParams = Type.Object({ id: Id() })
 export type RoundIdParams = Static<typeof RoundIdParams>
 
 // ---------------------------------------------------------------- staff
@@ -116,16 +117,16 @@ export const StaffRound = Type.Object({
 export type StaffRound = Static<typeof StaffRound>
 
 export const CommitBody = Type.Object({
-  candidateIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 12, description: 'In the order of commitment' }),
+  candidateIds: Type.Array(Id(), { minItems: 1, maxItems: 12, description: 'In the order of commitment' }),
 }, { additionalProperties: false })
 export type CommitBody = Static<typeof CommitBody>
 
 export const PostPriorityBody = Type.Object({
-  priorityId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: 'A committed candidate of the post\'s zone, or null to unlink' }),
+  priorityId: Type.Union([Id(), Type.Null()], { description: 'A committed candidate of the post\'s zone, or null to unlink' }),
 }, { additionalProperties: false })
 export type PostPriorityBody = Static<typeof PostPriorityBody>
 
-export const PostIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+export const PostIdParams = Type.Object({ id: Id() })
 
 // ---------------------------------------------------------------- you said — we did
 

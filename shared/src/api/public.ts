@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { categoryKeys } from '../domain/categories.js'
 import { closeReasons, statuses } from '../domain/statuses.js'
+import { Id } from './ids.js'
 
 /**
  * The public projection (/api/public/…): only what a moderator published. Text is the moderator's summary or the
@@ -48,7 +49,7 @@ export const PublicReport = Type.Object({ ...PublicReportSummary.properties, upd
 export type PublicReport = Static<typeof PublicReport>
 
 export const PublicReportsQuery = Type.Object({
-  zone: Type.Optional(Type.Integer({ minimum: 1, description: 'Zone id' })),
+  zone: Type.Optional(Id({ description: 'Zone id' })),
   bbox: Type.Optional(Type.String({
     pattern: '^-?\\d+(\\.\\d+)?,-?\\d+(\\.\\d+)?,-?\\d+(\\.\\d+)?,-?\\d+(\\.\\d+)?$',
     description: 'minLon,minLat,maxLon,maxLat; compared with the generalised location',

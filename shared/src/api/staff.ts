@@ -5,6 +5,7 @@ import { roles } from '../domain/roles.js'
 import { queues, statuses } from '../domain/statuses.js'
 import { Nullable } from './nullable.js'
 import { PhotoRef } from './followup.js'
+import { Id } from './ids.js'
 
 const literals = <T extends string>(values: readonly T[]) => Type.Enum([...values])
 
@@ -98,7 +99,7 @@ export const UpdateStaffBody = Type.Object({
 })
 export type UpdateStaffBody = Static<typeof UpdateStaffBody>
 
-export const StaffIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+export const StaffIdParams = Type.Object({ id: Id() })
 export type StaffIdParams = Static<typeof StaffIdParams>
 
 export const StaffList = Type.Array(StaffUserView)
@@ -111,7 +112,7 @@ export const OverdueSchema = literals(['on_time', 'overdue', 'badly_overdue'] as
 export const StaffReportsQuery = Type.Object({
   status: Type.Optional(Type.Array(literals(statuses), { description: 'Repeatable; default: every open status' })),
   category: Type.Optional(Type.Array(literals(categoryKeys))),
-  zoneId: Type.Optional(Type.Integer({ minimum: 1 })),
+  zoneId: Type.Optional(Id()),
   queue: Type.Optional(literals(queues)),
   overdue: Type.Optional(Type.Boolean({ description: 'Only reports past their promised first answer' })),
   page: Type.Integer({ minimum: 1, maximum: 10_000, default: 1 }),
@@ -232,7 +233,7 @@ export type HandoverNoteView = Static<typeof HandoverNoteView>
 export const HandoverList = Type.Array(HandoverNoteView)
 export type HandoverList = Static<typeof HandoverList>
 
-export const HandoverIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+export const HandoverIdParams = Type.Object({ id: Id() })
 export type HandoverIdParams = Static<typeof HandoverIdParams>
 
 export const HandoverNoteBody = Type.Object({
@@ -244,7 +245,7 @@ export type HandoverNoteBody = Static<typeof HandoverNoteBody>
 
 export const AuditQuery = Type.Object({
   reference: Type.Optional(Type.String({ maxLength: 40, description: 'Report reference' })),
-  staffId: Type.Optional(Type.Integer({ minimum: 1 })),
+  staffId: Type.Optional(Id()),
   action: Type.Optional(Type.String({ maxLength: 80 })),
   from: Type.Optional(Type.String({ format: 'date-time' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { categoryKeys } from '../domain/categories.js'
 import { closeReasons } from '../domain/statuses.js'
+import { Id } from './ids.js'
 
 /** A union of string literals whose static type stays the union (mapping over a non-tuple array would lose it). */
 export const literals = <T extends string>(values: readonly T[]) => Type.Unsafe<T>(Type.Union(values.map((v) => Type.Literal(v))))
@@ -41,7 +42,7 @@ export const MonthStats = Type.Object({
 })
 export type MonthStats = Static<typeof MonthStats>
 
-export const ZoneIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+export const ZoneIdParams = Type.Object({ id: Id() })
 export type ZoneIdParams = Static<typeof ZoneIdParams>
 
 const monthPattern = '^[0-9]{4}-(0[1-9]|1[0-2])$'
@@ -78,7 +79,7 @@ export type DiagnosisQuery = Static<typeof DiagnosisQuery>
 
 export const StaffDiagnosisQuery = Type.Object({
   ...diagnosisQueryProperties,
-  zoneId: Type.Integer({ minimum: 1 }),
+  zoneId: Id(),
   cellMeters: Type.Optional(Type.Integer({ minimum: 100, maximum: 2000, description: 'Cell size; default 250' })),
 })
 export type StaffDiagnosisQuery = Static<typeof StaffDiagnosisQuery>

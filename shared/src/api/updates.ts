@@ -1,6 +1,7 @@
 import { Type, type Static, type TOptional, type TString } from 'typebox'
 import { languageCodes, type Language } from '../domain/languages.js'
 import { visibilities } from '../domain/statuses.js'
+import { BigId, Id } from './ids.js'
 
 /**
  * Canned updates: the locale key `update.<key>` holds the text in each of the ten languages, so a resident reads
@@ -80,7 +81,7 @@ export type StaffTimelineItem = Static<typeof StaffTimelineItem>
 export const StaffTimelineReply = Type.Object({ items: Type.Array(StaffTimelineItem) })
 export type StaffTimelineReply = Static<typeof StaffTimelineReply>
 
-export const UpdateParams = Type.Object({ ref: Type.String({ maxLength: 64 }), updateId: Type.Integer({ minimum: 1 }) })
+export const UpdateParams = Type.Object({ ref: Type.String({ maxLength: 64 }), updateId: BigId() })
 export type UpdateParams = Static<typeof UpdateParams>
 
 // ---------------------------------------------------------------- machine translation (optional)
@@ -132,10 +133,10 @@ export type NeighbourhoodPost = Static<typeof NeighbourhoodPost>
 export const PostList = Type.Object({ items: Type.Array(NeighbourhoodPost), nextBefore: Type.Union([Type.Integer(), Type.Null()]) })
 export type PostList = Static<typeof PostList>
 
-export const ZonePostParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
-export const ZonePostItemParams = Type.Object({ id: Type.Integer({ minimum: 1 }), postId: Type.Integer({ minimum: 1 }) })
+export const ZonePostParams = Type.Object({ id: Id() })
+export const ZonePostItemParams = Type.Object({ id: Id(), postId: Id() })
 export const PostListQuery = Type.Object({
-  before: Type.Optional(Type.Integer({ minimum: 1, description: 'Page: posts with an id below this' })),
+  before: Type.Optional(Id({ description: 'Page: posts with an id below this' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
 })
 export type PostListQuery = Static<typeof PostListQuery>

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { closeReasons, statuses } from '../domain/statuses.js'
 import { CannedKeySchema, LanguageSchema, Translations } from './updates.js'
+import { Id } from './ids.js'
 
 export const StatusSchema = Type.Enum([...statuses])
 export const CloseReasonSchema = Type.Enum([...closeReasons], {
@@ -25,7 +26,7 @@ export const StatusChangeBody = Type.Object({
 export type StatusChangeBody = Static<typeof StatusChangeBody>
 
 export const AssignBody = Type.Object({
-  staffId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: 'An officer of the report\'s zone, or null to unassign' }),
+  staffId: Type.Union([Id(), Type.Null()], { description: 'An officer of the report\'s zone, or null to unassign' }),
 }, { additionalProperties: false })
 export type AssignBody = Static<typeof AssignBody>
 

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { categoryKeys } from '../domain/categories.js'
 import { queues } from '../domain/statuses.js'
+import { Id } from './ids.js'
 import { Nullable } from './nullable.js'
 
 const literals = <T extends string>(values: readonly T[]) => Type.Enum([...values])
@@ -12,7 +13,7 @@ export const ZoneGeometry = Type.Object({
 })
 export type ZoneGeometry = Static<typeof ZoneGeometry>
 
-export const ZoneIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+export const ZoneIdParams = Type.Object({ id: Id() })
 export type ZoneIdParams = Static<typeof ZoneIdParams>
 
 export const PublicZone = Type.Object({
@@ -146,19 +147,19 @@ export type ZoneOfficerView = Static<typeof ZoneOfficerView>
 export const ZoneOfficerList = Type.Array(ZoneOfficerView)
 
 export const AssignOfficerBody = Type.Object({
-  staffId: Type.Integer({ minimum: 1 }),
+  staffId: Id(),
   primary: Type.Boolean({ default: false, description: 'The primary officer receives new reports of the zone' }),
   startsOn: Type.Optional(Type.String({ format: 'date' })),
   endsOn: Type.Optional(Type.String({ format: 'date' })),
 })
 export type AssignOfficerBody = Static<typeof AssignOfficerBody>
 
-export const AssignmentParams = Type.Object({ id: Type.Integer({ minimum: 1 }), assignmentId: Type.Integer({ minimum: 1 }) })
+export const AssignmentParams = Type.Object({ id: Id(), assignmentId: Id() })
 export type AssignmentParams = Static<typeof AssignmentParams>
 
 export const HandoverBody = Type.Object({
-  fromStaffId: Type.Integer({ minimum: 1 }),
-  toStaffId: Type.Integer({ minimum: 1 }),
+  fromStaffId: Id(),
+  toStaffId: Id(),
   note: Type.Optional(Type.String({ maxLength: 20_000, description: 'Usually written afterwards by the outgoing officer' })),
 })
 export type HandoverBody = Static<typeof HandoverBody>
@@ -176,12 +177,12 @@ export const RoutingRuleBody = Type.Object({
   position: Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Lower first; the first matching rule wins' }),
   name: Type.String({ minLength: 1, maxLength: 200 }),
   category: Nullable(literals(categoryKeys), { default: null, description: 'null: every category the zone officers receive' }),
-  zoneId: Nullable(Type.Integer({ minimum: 1 }), { default: null, description: 'null: every zone, and reports outside every zone' }),
+  zoneId: Nullable(Id(), { default: null, description: 'null: every zone, and reports outside every zone' }),
   weekdays: Nullable(Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { minItems: 1, maxItems: 7, uniqueItems: true }), { default: null, description: 'ISO weekdays, 1 = Monday' }),
   fromMinute: Nullable(Type.Integer({ minimum: 0, maximum: 1439 }), { default: null, description: 'Minutes after midnight, Europe/Brussels' }),
   toMinute: Nullable(Type.Integer({ minimum: 0, maximum: 1440 }), { default: null, description: 'Exclusive; below fromMinute wraps past midnight' }),
   queue: literals(queues),
-  assignStaffId: Nullable(Type.Integer({ minimum: 1 }), { default: null }),
+  assignStaffId: Nullable(Id(), { default: null }),
   enabled: Type.Boolean({ default: true }),
 })
 export type RoutingRuleBody = Static<typeof RoutingRuleBody>
@@ -190,4 +191,4 @@ export const RoutingRuleView = Type.Object({ id: Type.Integer(), ...RoutingRuleB
 export type RoutingRuleView = Static<typeof RoutingRuleView>
 export const RoutingRuleList = Type.Array(RoutingRuleView)
 
-export const RuleIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+export const RuleIdParams = Type.Object({ id: Id() })

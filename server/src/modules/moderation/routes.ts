@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ErrorReply } from '@nabij/shared/api/errors'
+import { BigId } from '@nabij/shared/api/ids'
 import {
   MergeBody, ModerationPhoto, ModerationQueue, ModerationQueueQuery, ModerationReply, ModerationReport, RedactionBody,
   ReplyDecisionBody, ReportDecisionBody,
@@ -13,7 +14,7 @@ import { flagPending } from './flag-service.js'
 import { decideReply, decideReport, mergeReport, moderationPhotoBytes, moderationQueue, moderationReplyOf, moderationReport, redactPhoto } from './service.js'
 
 const ReportParams = Type.Object({ ref: Type.String({ minLength: 1, maxLength: 64 }) })
-const ReplyParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+const ReplyParams = Type.Object({ id: BigId() })
 const PhotoParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const writeErrors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply }
 const readErrors = { 401: ErrorReply, 403: ErrorReply, 404: ErrorReply }

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type Static, type TSchema } from 'typebox'
 import { ErrorReply } from '@nabij/shared/api/errors'
+import { Id } from '@nabij/shared/api/ids'
 import {
   CodeParams, CreatedOpen311Client, CreateOpen311ClientBody, FormatParams, IdParams, Open311Client, Open311Errors, PostRequestBody, PostRequestReply,
   RequestsQuery, Service, ServiceDefinition, ServiceRequests, TokenReply, type Format,
@@ -118,7 +119,7 @@ const clientAdmin: FastifyPluginAsyncTypebox<ModuleOptions> = async (app, { db }
   }, async (req, reply) => reply.code(201).send(await createClient(db, req.staff!, req.body.name)))
 
   app.delete('/staff/open311-clients/:id', {
-    schema: { tags: ['staff'], summary: 'Revoke a client key (admin)', params: Type.Object({ id: Type.Integer({ minimum: 1 }) }), response: { 204: Type.Null(), ...adminErrors } },
+    schema: { tags: ['staff'], summary: 'Revoke a client key (admin)', params: Type.Object({ id: Id() }), response: { 204: Type.Null(), ...adminErrors } },
     preHandler: admin,
   }, async (req, reply) => {
     await revokeClient(db, req.staff!, req.params.id)

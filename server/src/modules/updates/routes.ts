@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ErrorReply } from '@nabij/shared/api/errors'
+import { Id } from '@nabij/shared/api/ids'
 import {
   NeighbourhoodPost, PostBody, PostList, PostListQuery, PostPatchBody, PostUpdateBody, StaffTimelineItem, StaffTimelineReply, TranslateBody,
   TranslateReply, TranslateStatusReply, TranslationsBody, UpdateParams, ZonePostItemParams, ZonePostParams,
@@ -94,7 +95,7 @@ export const updateRoutes: FastifyPluginAsyncTypebox<ModuleOptions> = async (app
     schema: {
       tags: ['public'],
       summary: "A published post's photo (2048 px `full` or 400 px `thumb` WebP)",
-      params: Type.Object({ id: Type.Integer({ minimum: 1 }), postId: Type.Integer({ minimum: 1 }), variant: Type.Enum(['full', 'thumb']) }),
+      params: Type.Object({ id: Id(), postId: Id(), variant: Type.Enum(['full', 'thumb']) }),
       response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors(404) },
     },
   }, async (req, reply) => {

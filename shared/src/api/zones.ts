@@ -72,7 +72,7 @@ export type LocateReply = Static<typeof LocateReply>
 export const PoliceZone = Type.Object({ id: Type.String(), name: Type.String() })
 export type PoliceZone = Static<typeof PoliceZone>
 export const PoliceZoneList = Type.Array(PoliceZone)
-export const PoliceZoneBody = Type.Object({ id: Type.String({ minLength: 1, maxLength: 20 }), name: Type.String({ minLength: 1, maxLength: 200 }) })
+export const PoliceZoneBody = Type.Object({ id: Type.String({ minLength: 1, maxLength: 20 }), name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false })
 export type PoliceZoneBody = Static<typeof PoliceZoneBody>
 
 // ---------------------------------------------------------------- admin: import, edit, retire
@@ -173,6 +173,7 @@ export type HandoverReply = Static<typeof HandoverReply>
 
 // ---------------------------------------------------------------- routing rules
 
+/** Closed to undeclared fields: the service writes the body as the row, and an `id` or `createdAt` must not get there. */
 export const RoutingRuleBody = Type.Object({
   position: Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Lower first; the first matching rule wins' }),
   name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -184,7 +185,7 @@ export const RoutingRuleBody = Type.Object({
   queue: literals(queues),
   assignStaffId: Nullable(Id(), { default: null }),
   enabled: Type.Boolean({ default: true }),
-})
+}, { additionalProperties: false })
 export type RoutingRuleBody = Static<typeof RoutingRuleBody>
 
 export const RoutingRuleView = Type.Object({ id: Type.Integer(), ...RoutingRuleBody.properties })

@@ -58,6 +58,11 @@ const geoReport: FastifyPluginAsyncTypebox<ModuleOptions> = async (app, { db, co
     reply.code(status >= 500 ? 500 : status)
     return send(reply, formatOf(req), 'errors', [{ code: status >= 500 ? 500 : status, description }])
   })
+  // An unknown path under /open311/v2 (or a parameter no route can match) is a GeoReport error too, not our JSON.
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404)
+    return send(reply, /\.xml(\?|$)/.test(req.url) ? 'xml' : 'json', 'errors', [{ code: 404, description: req.t(`errors.${ErrorCode.NotFound}`) }])
+  })
 
   app.get('/services.:format', {
     schema: { tags, summary: 'Service list: one service per report category', params: FormatParams, response: { 200: either(Type.Array(Service)), ...errors } },

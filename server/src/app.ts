@@ -26,6 +26,7 @@ import { feedRoutes } from './modules/feeds/routes.js'
 import { open311Routes } from './modules/open311/routes.js'
 import { authPlugin } from './plugins/auth.js'
 import { languagePlugin } from './plugins/language.js'
+import { securityPlugin, serverOptions } from './plugins/security.js'
 
 /** What every capability module receives: its dependencies, passed explicitly rather than decorated. */
 export interface ModuleOptions {
@@ -74,13 +75,12 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     },
     requestIdHeader: false,
     trustProxy: config.trustProxy,
-    bodyLimit: 1024 * 1024,
-    connectionTimeout: 60_000,
-    requestTimeout: 120_000,
+    ...serverOptions(config),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   await app.register(languagePlugin)
+  await app.register(securityPlugin, { config })
   await app.register(authPlugin, { db: database.db, config })
 
   app.setErrorHandler((err: FastifyError, req, reply) => {

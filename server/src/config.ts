@@ -56,6 +56,8 @@ export interface Config {
   /** Set: photos live in this S3-compatible bucket; unset: under photoDir. */
   s3?: S3Settings | undefined
   photoOrphanGraceSeconds?: number
+  /** Slow-client limits (plugins/security.ts); absent: its defaults. Tests shorten them. */
+  timeouts?: Partial<{ headersMs: number; requestMs: number; idleMs: number; keepAliveMs: number }>
 }
 
 export interface S3Settings {

@@ -13,6 +13,7 @@ export const ErrorCode = {
   RateLimited: 'RATE_LIMITED',
   ServiceUnavailable: 'SERVICE_UNAVAILABLE',
   Internal: 'INTERNAL',
+  RequestTimeout: 'REQUEST_TIMEOUT',
   // reports and photos
   ReportNotFound: 'REPORT_NOT_FOUND',
   ContactRequired: 'CONTACT_REQUIRED',

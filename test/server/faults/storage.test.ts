@@ -27,7 +27,7 @@ function mountTmpfs(dir: string, options: string): void {
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { stdio: 'pipe' })
   } catch (err) {
-    throw new Error(`this test mounts a small tmpfs and needs root: ${String((err as { stderr?: Buffer }).stderr ?? err)}`)
+    throw new Error(`this test mounts a small tmpfs and needs root: ${String((err as { stderr?: Buffer }).stderr ?? err)}`, { cause: err })
   }
   mounts.push(dir)
 }

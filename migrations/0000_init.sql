@@ -347,6 +347,7 @@ CREATE INDEX "reports_zone_id_idx" ON "reports" USING btree ("zone_id","id");-->
 CREATE INDEX "reports_queue_idx" ON "reports" USING btree ("queue","status");--> statement-breakpoint
 CREATE INDEX "reports_moderation_idx" ON "reports" USING btree ("moderation_state");--> statement-breakpoint
 CREATE INDEX "reports_unflagged_idx" ON "reports" USING btree ("id") WHERE "reports"."flagged_at" is null;--> statement-breakpoint
+CREATE INDEX "reports_text_hash_idx" ON "reports" USING btree (md5(lower(regexp_replace(btrim("description"), '\s+', ' ', 'g'))),"created_at");--> statement-breakpoint
 CREATE INDEX "staff_sessions_staff_idx" ON "staff_sessions" USING btree ("staff_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "staff_users_email_idx" ON "staff_users" USING btree (lower("email"));--> statement-breakpoint
 CREATE INDEX "zone_history_zone_idx" ON "zone_history" USING btree ("zone_id","version");--> statement-breakpoint

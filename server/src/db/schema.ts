@@ -156,6 +156,8 @@ export const reports = pgTable('reports', {
   index('reports_queue_idx').on(t.queue, t.status),
   index('reports_moderation_idx').on(t.moderationState),
   index('reports_unflagged_idx').on(t.id).where(sql`${t.flaggedAt} is null`),
+  // Repeated-text spam check: the same normalised text looked up by its hash, not by scanning every description.
+  index('reports_text_hash_idx').on(sql`md5(lower(regexp_replace(btrim(${t.description}), '\\s+', ' ', 'g')))`, t.createdAt),
 ])
 
 /** A retried submission with the same Idempotency-Key gets the first answer back. Only a hash of the key is kept. */

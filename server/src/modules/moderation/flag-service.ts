@@ -76,7 +76,7 @@ async function findRepeatedText(tx: Db, report: typeof reports.$inferSelect): Pr
     select count(*) as copies, '' as reference, 0 as id from reports r
     where r.id <> ${report.id}
       and r.created_at between ${report.createdAt.toISOString()}::timestamptz - make_interval(days => ${repeatedText.days}) and ${report.createdAt.toISOString()}::timestamptz
-      and lower(regexp_replace(btrim(r.description), '\\s+', ' ', 'g')) = lower(regexp_replace(btrim(${report.description}), '\\s+', ' ', 'g'))`)
+      and md5(lower(regexp_replace(btrim(r.description), '\\s+', ' ', 'g'))) = md5(lower(regexp_replace(btrim(${report.description}), '\\s+', ' ', 'g')))`)
   const copies = Number(row?.copies ?? 0)
   if (copies < repeatedText.earlier) return []
   return [{ kind: 'repeated_text', reason: `the same text was filed ${copies} times before in ${repeatedText.days} days`, start: 0, end: report.description.length, match: report.description.slice(0, 200) }]
@@ -110,9 +110,10 @@ export async function flagReply(tx: Db, updateId: number): Promise<ComputedFlag[
  * instance is flagging right now are skipped (SKIP LOCKED), so N instances can drain together. Returns how many
  * texts were flagged.
  */
-export async function flagPending(db: Db, batch = 25): Promise<number> {
+export async function flagPending(db: Db, batch = 25, stopping: () => boolean = () => false): Promise<number> {
   let total = 0
-  for (;;) {
+  // Between batches a closing instance stops; what is left is flagged by the next drain, here or elsewhere.
+  while (!stopping()) {
     const done = await db.transaction(async (tx) => {
       const reportIds = await tx.select({ id: reports.id }).from(reports)
         .where(isNull(reports.flaggedAt)).orderBy(reports.id).limit(batch).for('update', { skipLocked: true })
@@ -126,4 +127,5 @@ export async function flagPending(db: Db, batch = 25): Promise<number> {
     total += done
     if (done === 0) return total
   }
+  return total
 }

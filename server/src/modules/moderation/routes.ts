@@ -40,7 +40,7 @@ function startFlagging(options: ModuleOptions, log: { warn(obj: unknown, msg: st
       do {
         again = false
         try {
-          await flagPending(options.db)
+          await flagPending(options.db, 25, () => stopped)
         } catch (err) {
           if (!stopped) log.warn({ err }, 'moderation flagging failed; will retry')
         }

@@ -20,6 +20,7 @@ import { exportRoutes } from './modules/exports/routes.js'
 import { priorityRoutes } from './modules/priorities/routes.js'
 import { statsRoutes } from './modules/stats/routes.js'
 import { realtimeRoutes } from './modules/realtime/routes.js'
+import { retentionRoutes } from './modules/retention/routes.js'
 import { updateRoutes } from './modules/updates/routes.js'
 import { workflowRoutes } from './modules/workflow/routes.js'
 import { feedRoutes } from './modules/feeds/routes.js'
@@ -121,6 +122,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await app.register(realtimeRoutes, { ...deps, prefix: '/api' })
   await app.register(feedRoutes, { ...deps, prefix: '/api' })
   await app.register(open311Routes, deps)
+  await app.register(retentionRoutes, { ...deps, prefix: '/api' })
 
   await registerWeb(app)
   return app

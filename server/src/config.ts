@@ -31,6 +31,8 @@ export const Env = Type.Object({
   S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1, description: 'Access key; none → the AWS SDK default credential chain' })),
   S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1, description: 'Secret key, with S3_ACCESS_KEY_ID' })),
   S3_FORCE_PATH_STYLE: Type.Union([Type.Literal('0'), Type.Literal('1')], { default: '0', description: '1: bucket in the path (MinIO and most self-hosted stores), not in the host name' }),
+  RETENTION_CONTACT_DAYS: Type.Integer({ minimum: 0, maximum: 3650, default: 90, description: "Days after closing when a named reporter's contact data is erased" }),
+  RETENTION_REJECTED_PHOTO_DAYS: Type.Integer({ minimum: 0, maximum: 3650, default: 30, description: 'Days after moderation rejects a report or reply as spam or abuse when its photos are deleted' }),
   PHOTO_ORPHAN_GRACE_SECONDS: Type.Integer({ minimum: 0, default: 3600, description: 'At start, photo files without a database row and older than this are removed' }),
 })
 export type Env = Static<typeof Env>
@@ -55,6 +57,11 @@ export interface Config {
   mailFrom: string
   /** Set: photos live in this S3-compatible bucket; unset: under photoDir. */
   s3?: S3Settings | undefined
+  /** Data minimisation (modules/retention); absent: the Env defaults. */
+  retentionContactDays?: number
+  retentionRejectedPhotoDays?: number
+  /** How often the retention job runs; absent: hourly. */
+  retentionIntervalMs?: number
   photoOrphanGraceSeconds?: number
   /** Slow-client limits (plugins/security.ts); absent: its defaults. Tests shorten them. */
   timeouts?: Partial<{ headersMs: number; requestMs: number; idleMs: number; keepAliveMs: number }>
@@ -121,6 +128,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           forcePathStyle: env.S3_FORCE_PATH_STYLE === '1',
         }
       : undefined,
+    retentionContactDays: env.RETENTION_CONTACT_DAYS,
+    retentionRejectedPhotoDays: env.RETENTION_REJECTED_PHOTO_DAYS,
     photoOrphanGraceSeconds: env.PHOTO_ORPHAN_GRACE_SECONDS,
   }
 }

@@ -100,8 +100,9 @@ export async function deliverDue(db: Db, config: Config, transport: MailTranspor
       if (message) result.sent++
       else result.skipped++
     } catch (err) {
-      // Only the server's reply code and a short text: never the address or the body.
-      const reason = String((err as { responseCode?: number }).responseCode ?? (err as Error).name ?? 'error').slice(0, 200)
+      // Only the server's reply code or the socket's error code (ECONNECTION: server down): never the address or the body.
+      const failure = err as { responseCode?: number; code?: string; name?: string }
+      const reason = String(failure.responseCode ?? failure.code ?? failure.name ?? 'error').slice(0, 200)
       const failed = row.attempts >= maxAttempts
       await db.update(outbox).set({
         lockedUntil: null,

@@ -17,7 +17,7 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('./resident/ReportView.vue'),
     meta: { title: 'ui.nav.report' },
   },
-  { path: '/follow-up', name: 'follow-up', component: () => import('./resident/FollowUpView.vue'), meta: { title: 'ui.nav.follow_up' } },
+  { path: '/follow-up', alias: '/follow', name: 'follow-up', component: () => import('./resident/FollowUpView.vue'), meta: { title: 'ui.nav.follow_up' } },
   {
     path: '/neighbourhoods',
     name: 'neighbourhoods',

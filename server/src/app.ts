@@ -7,7 +7,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { ErrorCode, errorCodes } from '@nabij/shared/api/errors'
 import type { Config } from './config.js'
-import type { Database, Db } from './db/connect.js'
+import { databaseUnavailable, type Database, type Db } from './db/connect.js'
 import { auditRoutes } from './modules/audit/routes.js'
 import { healthRoutes } from './modules/health/routes.js'
 import { metaRoutes } from './modules/meta/routes.js'
@@ -86,6 +86,11 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500
+    if (status >= 500 && databaseUnavailable(err)) {
+      // A restart or failover of PostgreSQL: retryable, and /readyz already tells the proxy.
+      req.log.warn({ err }, 'database unavailable')
+      return reply.code(503).header('retry-after', '5').send({ code: ErrorCode.ServiceUnavailable, message: req.t('errors.SERVICE_UNAVAILABLE') })
+    }
     if (status >= 500 && status !== 503) {
       req.log.error({ err }, 'request failed')
       return reply.code(500).send({ code: ErrorCode.Internal, message: req.t('errors.INTERNAL') })

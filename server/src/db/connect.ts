@@ -107,6 +107,19 @@ async function connectPglite(options: ConnectOptions): Promise<Database> {
   }
 }
 
+/** Connection-class SQLSTATEs and socket errors: the database is gone for now (restart, failover), not the query wrong. */
+const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '53300'])
+
+/** Whether an error (or one it wraps, as drizzle does) says the database cannot be reached right now. */
+export function databaseUnavailable(err: unknown): boolean {
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    const code = typeof e.code === 'string' ? e.code : ''
+    if (unavailableCodes.has(code) || code.startsWith('08')) return true
+    if (typeof e.message === 'string' && /^Connection terminated|connection error|timeout exceeded when trying to connect/i.test(e.message)) return true
+  }
+  return false
+}
+
 /** Exposes the raw PGlite client of a database (for dumping a migrated template in tests). */
 export function pgliteClientOf(database: Database): PGlite {
   return (database.db as unknown as { $client: PGlite }).$client

@@ -19,5 +19,8 @@ export const languagePlugin = fp(async (app) => {
     const asked = query?.lang
     req.language = isLanguage(asked) ? asked : pickLanguage(req.headers['accept-language'])
     req.t = translator(req.language)
+    // `lang` belongs to the whole app: a route whose query schema is closed and does not name it must not refuse it.
+    const declared = (req.routeOptions.schema?.querystring as { properties?: Record<string, unknown> } | undefined)?.properties
+    if (query && 'lang' in query && !(declared && 'lang' in declared)) delete query.lang
   })
 }, { name: 'language' })

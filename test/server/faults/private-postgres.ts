@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { freePort } from './server-process.js'
 
 /** The newest installed PostgreSQL's programs (Debian layout), or a failure that says what is missing. */
-function binDir(): string {
+export function binDir(): string {
   const root = '/usr/lib/postgresql'
   const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'pg_ctl'))).sort((a, b) => Number(b) - Number(a)) : []
   if (versions.length === 0) throw new Error('this test starts a private PostgreSQL cluster and needs its server programs: apt-get install postgresql (initdb and pg_ctl under /usr/lib/postgresql/<version>/bin)')

@@ -10,10 +10,11 @@ import { seedQuartiers, startServer, type E2eServer } from './helpers/server.js'
 
 let server: E2eServer
 let browser: Browser
+let seeded: { id: number; name: string; externalId: string }[]
 
 beforeAll(async () => {
   server = await startServer()
-  await seedQuartiers(server.db, ['Flagey - malibran', 'Matonge'])
+  seeded = await seedQuartiers(server.db, ['Flagey - malibran', 'Matonge'])
   browser = await launchBrowser()
 })
 afterAll(async () => {
@@ -104,6 +105,9 @@ describe('a resident who gives their name and types the place', () => {
       lat: null,
       lon: null,
       language: 'en',
+      // The zone chosen from the list routes the report, with no map point.
+      zoneId: seeded.find((z) => z.name === 'Matonge')!.id,
+      queue: 'zone',
     })
     expect(foreignRequests).toEqual([])
     await context.close()

@@ -28,6 +28,7 @@ export const CreateReportBody = Type.Object({
   category: Type.Enum([...categoryKeys]),
   description: Type.String({ minLength: 1, maxLength: descriptionMaxLength }),
   location: Type.Optional(LocationPoint),
+  zoneId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: 'The neighbourhood the resident chose from the list, for reports without a map point' })),
   address: Type.Optional(Type.String({ minLength: 1, maxLength: 300, description: 'Free text; with or instead of a map point' })),
   incidentAt: Type.Optional(Type.String({ format: 'date-time', description: 'When it happened, if not now' })),
   language: Type.Optional(Type.Enum([...languageCodes], { description: 'Language of the description; default: the request language' })),

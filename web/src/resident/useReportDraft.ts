@@ -87,8 +87,8 @@ export function firstIncompleteStep(d: Draft = draft): Step {
 }
 
 /**
- * The request body. A zone chosen from the list (without a point) travels as words in `address`, next to what the
- * resident typed, so the officers read where it is even when no map was used.
+ * The request body. A zone chosen from the list (without a point) routes the report to that zone and also travels as
+ * words in `address`, next to what the resident typed, so the officers read where it is even when no map was used.
  */
 export function toReportBody(d: Draft, language: Language, zoneLabel?: string): CreateReportBody {
   const named = d.anonymous === false
@@ -98,6 +98,7 @@ export function toReportBody(d: Draft, language: Language, zoneLabel?: string): 
     description: d.description.trim(),
     ...(d.location ? { location: { lat: round(d.location.lat), lon: round(d.location.lon) } } : {}),
     ...(address ? { address: address.slice(0, 300) } : {}),
+    ...(!d.location && d.zoneId != null ? { zoneId: d.zoneId } : {}),
     language,
     anonymous: !named,
     ...(named

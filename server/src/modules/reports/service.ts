@@ -27,6 +27,8 @@ export interface CheckedReport {
   description: string
   language: Language
   location: LocationPoint | null
+  /** The neighbourhood chosen from the list, when there is no map point. */
+  zoneId: number | null
   address: string | null
   incidentAt: Date | null
   anonymous: boolean
@@ -43,7 +45,8 @@ export function checkReport(input: CreateReportBody, now = new Date()): CheckedR
   if (!description) throw new ValidationFailed('description is blank')
   const address = input.address?.trim() || null
   const location = input.location ?? null
-  if (!location && !address) throw new LocationRequired()
+  const zoneId = input.zoneId ?? null
+  if (!location && !address && zoneId === null) throw new LocationRequired()
   let incidentAt: Date | null = null
   if (input.incidentAt) {
     incidentAt = new Date(input.incidentAt)
@@ -54,6 +57,7 @@ export function checkReport(input: CreateReportBody, now = new Date()): CheckedR
     description,
     language: isLanguage(input.language) ? input.language : 'nl',
     location,
+    zoneId,
     address,
     incidentAt,
     anonymous: input.anonymous,
@@ -90,7 +94,7 @@ export async function fileReport(db: Db, input: CreateReportBody, photos: Proces
     const receipt = newReceipt(deps.config.receiptPepper)
     try {
       return await db.transaction(async (tx) => {
-        const route = await routeReport(tx, report.location, report.category, now)
+        const route = await routeReport(tx, report.location, report.category, now, report.zoneId)
         const [row] = await tx.insert(reports).values({
           reference: nextReferenceSql(),
           category: report.category,

@@ -2,7 +2,7 @@ import { and, asc, eq, isNull } from 'drizzle-orm'
 import { targetOf, type Category } from '@nabij/shared/domain/categories'
 import type { Queue } from '@nabij/shared/domain/statuses'
 import type { Db } from '../../db/connect.js'
-import { routingRules, staffUsers, zoneOfficers } from '../../db/schema.js'
+import { routingRules, staffUsers, zoneOfficers, zones } from '../../db/schema.js'
 import { activeAssignmentOn, brusselsDate } from '../staff/access.js'
 import { locateZone, type ZoneHit } from './spatial-index.js'
 
@@ -63,13 +63,21 @@ async function primaryOfficer(db: Db, zoneId: number, at: Date): Promise<{ id: n
   return row ?? null
 }
 
+async function chosenZone(tx: Db, id: number): Promise<ZoneHit | null> {
+  const [row] = await tx.select({ id: zones.id, name: zones.name, policeZoneId: zones.policeZoneId, promisedResponseHours: zones.promisedResponseHours })
+    .from(zones).where(and(eq(zones.id, id), isNull(zones.retiredAt)))
+  return row ?? null
+}
+
 /**
  * Routes a report: zone by point-in-polygon, then the category floor (police conduct → oversight, municipal defects
  * → municipality), then the ordered rules (first match wins), then the zone's officers. Takes the intake's
  * transaction so the decision is saved with the report.
  */
-export async function routeReport(tx: Db, location: { lat: number; lon: number } | null, category: Category, at: Date = new Date()): Promise<RouteDecision> {
-  const zone: ZoneHit | null = location ? await locateZone(tx, location) : null
+export async function routeReport(tx: Db, location: { lat: number; lon: number } | null, category: Category, at: Date = new Date(), chosenZoneId: number | null = null): Promise<RouteDecision> {
+  // A map point decides; without one, the neighbourhood the resident chose from the list (keyboard and screen-reader
+  // users need not use the map).
+  const zone: ZoneHit | null = location ? await locateZone(tx, location) : chosenZoneId !== null ? await chosenZone(tx, chosenZoneId) : null
   const zoneId = zone?.id ?? null
   const promisedResponseHours = zone?.promisedResponseHours ?? defaultPromisedResponseHours
   const where = zone ? `zone ${zone.name}` : 'outside every zone'

@@ -17,11 +17,15 @@ const referenceLatitude = 50.5
 const metresPerDegreeLon = metresPerDegreeLat * Math.cos((referenceLatitude * Math.PI) / 180)
 const maxDays = 5 * 366
 
-/** The centre of the grid cell holding a point: how a place is shown when it stands for many reports. */
+/**
+ * The centre of the grid cell holding a point: how a place is shown when it stands for many reports. The cells at the
+ * poles and the antimeridian reach past them, so the centre is kept a coordinate (lat 90 stays 90, not 90.001).
+ */
 export function cellCentre(lat: number, lon: number, cellMeters = defaultCellMeters): { lat: number; lon: number } {
   const dLat = cellMeters / metresPerDegreeLat
   const dLon = cellMeters / metresPerDegreeLon
-  return { lat: round((Math.floor(lat / dLat) + 0.5) * dLat), lon: round((Math.floor(lon / dLon) + 0.5) * dLon) }
+  const clamp = (value: number, limit: number) => Math.min(limit, Math.max(-limit, value))
+  return { lat: round(clamp((Math.floor(lat / dLat) + 0.5) * dLat, 90)), lon: round(clamp((Math.floor(lon / dLon) + 0.5) * dLon, 180)) }
 }
 
 /** Cell size in degrees, for SQL that groups on the same grid. */

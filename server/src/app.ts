@@ -86,8 +86,9 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500
-    if (status >= 500 && databaseUnavailable(err)) {
-      // A restart or failover of PostgreSQL: retryable, and /readyz already tells the proxy.
+    if (status >= 500 && status !== 503 && databaseUnavailable(err)) {
+      // A restart or failover of PostgreSQL: retryable, and /readyz already tells the proxy. (A 503 of ours, such as
+      // STORAGE_UNAVAILABLE wrapping a refused socket, keeps its own code.)
       req.log.warn({ err }, 'database unavailable')
       return reply.code(503).header('retry-after', '5').send({ code: ErrorCode.ServiceUnavailable, message: req.t('errors.SERVICE_UNAVAILABLE') })
     }

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { EventMessage } from '../../../shared/src/api/live.js'
 import { testConfig } from '../../../server/src/config.js'
 import { connect, type Database } from '../../../server/src/db/connect.js'
-import { engine } from '../helpers/database.js'
 import { aStaff, aZone } from '../helpers/factories.js'
 import { LiveTestClient } from '../realtime/live-client.js'
 import { PrivateCluster } from './private-postgres.js'
@@ -16,8 +15,8 @@ import { ServerProcess } from './server-process.js'
 /**
  * PostgreSQL restarted under load, on a private throw-away cluster (the shared test server is never touched): the
  * server process stays up, says it is not ready while the database is gone, reconnects by itself, listens again, and
- * its websockets miss nothing. A PostgreSQL-only fault: PGlite has no server to restart, so the file registers its
- * test in the PostgreSQL project.
+ * its websockets miss nothing. The cluster is its own, whichever engine the project tests on, so the test runs in
+ * both projects alike.
  */
 const secrets = testConfig()
 const at = { lat: 50.8275, lon: 4.3721 }
@@ -29,7 +28,7 @@ let officer: { cookie: string; 'x-csrf-token': string; 'content-type': string }
 const clients: LiveTestClient[] = []
 let stopLoad: (() => Promise<unknown>) | null = null
 
-if (engine === 'postgres') {
+{
   beforeAll(async () => {
     cluster = await PrivateCluster.create()
     const admin = new pg.Client({ connectionString: cluster.url() })
@@ -73,6 +72,7 @@ if (engine === 'postgres') {
       stopLoad = load.stop
 
       await cluster.stop()
+      load.markOutage()
       await vi.waitFor(async () => expect((await fetch(`${server.url}/readyz`)).status).toBe(503), { timeout: 30_000, interval: 100 })
       expect(await json(await fetch(`${server.url}/readyz`))).toEqual({ status: 'unavailable', database: 'postgres' })
       // An officer's update while the database is gone: refused as temporarily unavailable, nothing half-done.
@@ -81,7 +81,6 @@ if (engine === 'postgres') {
       expect((await json(refused)).code).toBe('SERVICE_UNAVAILABLE')
       const cursor = Math.max(...leaving.events().map((e) => e.id))
       leaving.kill()
-      load.markOutage()
 
       await cluster.start()
       await vi.waitFor(async () => expect((await fetch(`${server.url}/readyz`)).status).toBe(200), { timeout: 30_000, interval: 100 })

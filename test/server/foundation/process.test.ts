@@ -4,7 +4,6 @@ import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { engine } from '../helpers/database.js'
 
 /** The real entry point, as `npm start` runs it, on an embedded database in a temporary dir. */
 function startServer(): Promise<{ port: number; output: () => string; exited: Promise<number | null>; kill: (signal: NodeJS.Signals) => void }> {
@@ -27,8 +26,8 @@ function startServer(): Promise<{ port: number; output: () => string; exited: Pr
   })
 }
 
-// One engine is enough: this checks the process, not the database.
-if (engine === 'pglite') describe('the server process', { timeout: 180_000 }, () => {
+// Excluded from the server-postgres project (vitest.config.ts): this checks the process, not the database.
+describe('the server process', { timeout: 180_000 }, () => {
   it('logs requests without IP address, user agent or query string', async () => {
     const server = await startServer()
     await fetch(`http://127.0.0.1:${server.port}/healthz?receipt=1234`, { headers: { 'user-agent': 'TrackMe/1.0' } })

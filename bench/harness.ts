@@ -8,6 +8,7 @@ import { buildApp } from '../server/src/app.js'
 import { testConfig } from '../server/src/config.js'
 import { connect, type Database } from '../server/src/db/connect.js'
 import { migrate } from '../server/src/db/migrate.js'
+import { seedDemo } from '../server/src/demo/seed.js'
 
 export type Engine = 'pglite' | 'postgres'
 
@@ -41,7 +42,7 @@ export interface RunningApp {
 }
 
 /** Starts the real app on a fresh database of the given engine, listening on a loopback port. */
-export async function startBenchApp(ctx: BenchContext, engine: Engine): Promise<RunningApp> {
+export async function startBenchApp(ctx: BenchContext, engine: Engine, options: { demo?: boolean } = {}): Promise<RunningApp> {
   let database: Database
   let dropName: string | undefined
   if (engine === 'postgres') {
@@ -58,7 +59,10 @@ export async function startBenchApp(ctx: BenchContext, engine: Engine): Promise<
   }
   await migrate(database)
   const dir = mkdtempSync(join(tmpdir(), 'nabij-bench-'))
-  const app = await buildApp(testConfig({ dataDir: dir, photoDir: join(dir, 'photos'), logLevel: 'silent' }), database)
+  const config = testConfig({ dataDir: dir, photoDir: join(dir, 'photos'), logLevel: 'silent' })
+  // The demo's neighbourhoods, officers and reports: routing and flagging work as they do in a real zone.
+  if (options.demo) await seedDemo(database.db, config)
+  const app = await buildApp(config, database)
   const address = await app.listen({ port: 0, host: '127.0.0.1' })
   return {
     url: address,

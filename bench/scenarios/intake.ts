@@ -11,9 +11,10 @@ import { load, ratio, startBareFastify, startBenchApp, type BenchContext, type B
  */
 const connections = 64
 
-// Varied reports, as residents send them: each connection cycles through these (repeating one text would make the
-// moderation flagger, which runs in the same process after each intake, see a spam blast).
-const reports = [
+// Varied reports, as residents send them, spread over the demo's neighbourhoods: each connection cycles through 256
+// of them (8 texts with varying details at 64 places). Repeating one text at one place would make the moderation
+// flagger, which runs in the same process after each intake, see a spam blast.
+const texts = [
   ['nuisance', 'nl', 'Elke nacht luide muziek uit de lege winkel na middernacht, de hele straat ligt wakker.'],
   ['drugs', 'fr', 'Deal devant l’école tous les soirs vers 22 heures, des voitures qui s’arrêtent une minute.'],
   ['vandalism', 'en', 'Someone smashed the glass of the bus shelter again and sprayed tags on the wall.'],
@@ -22,10 +23,14 @@ const reports = [
   ['loitering', 'tr', 'Gece geç saatlere kadar parkta toplanan bir grup yoldan geçenleri rahatsız ediyor.'],
   ['theft', 'pl', 'Z piwnicy w naszym bloku ukradziono dwa rowery, zamek był wyłamany.'],
   ['public_space_defect', 'es', 'La farola de la esquina lleva dos semanas apagada y la acera tiene un agujero.'],
-].map(([category, language, description], i) => ({
-  method: 'POST' as const,
-  body: JSON.stringify({ category, description, language, location: { lat: 50.8275 + i * 0.001, lon: 4.3721 - i * 0.001 }, anonymous: true }),
-}))
+]
+const reports = Array.from({ length: 256 }, (_, i) => {
+  const [category, language, text] = texts[i % texts.length]!
+  const place = (i * 7) % 64
+  const description = `${text} (${2 + (i % 61)}, ${String((i * 5) % 24).padStart(2, '0')}:${String((i * 17) % 60).padStart(2, '0')})`
+  const location = { lat: 50.815 + Math.floor(place / 8) * 0.006, lon: 4.355 + (place % 8) * 0.006 }
+  return { method: 'POST' as const, body: JSON.stringify({ category, description, language, location, anonymous: true }) }
+})
 
 const rawTable = `create table if not exists bench_raw_reports (
   id bigserial primary key, reference text not null unique, category text not null, description text not null,
@@ -68,7 +73,7 @@ async function rawInserts(ctx: BenchContext, engine: Engine, seconds: number): P
 }
 
 async function intakeLoad(ctx: BenchContext, engine: Engine, request: Omit<autocannon.Options, 'url'>): Promise<LoadResult> {
-  const app = await startBenchApp(ctx, engine)
+  const app = await startBenchApp(ctx, engine, { demo: true })
   try {
     // A short warm-up: JIT, the pool's connections, the first pages of the indexes.
     await load({ ...request, url: `${app.url}/api/reports`, duration: 1 })
@@ -93,8 +98,8 @@ export default async function intakeBench(ctx: BenchContext): Promise<BenchRow[]
   for (const engine of ctx.engines) {
     const raw = await rawInserts(ctx, engine, duration)
     const intake = await intakeLoad(ctx, engine, request)
-    // Diagnostic: without the event-ordering lock and NOTIFY (and so without the moderation flagging each NOTIFY
-    // starts in the same process), to show what intake itself costs and what announcing it adds.
+    // Diagnostic: without numbering and announcing events (and so without the moderation flagging each announcement
+    // starts in the same process), to show what intake itself costs and what the work after it adds.
     eventAnnouncement.enabled = false
     const quiet = await intakeLoad(ctx, engine, request).finally(() => { eventAnnouncement.enabled = true })
     const goal = engine === 'postgres' ? 1000 : 400

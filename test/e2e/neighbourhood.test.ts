@@ -5,8 +5,9 @@ import nl from '../../shared/src/locales/nl.json' with { type: 'json' }
 import { staffUsers } from '../../server/src/db/schema.js'
 import { aStaff, loginAs, type TestStaff } from '../server/helpers/factories.js'
 import { expectAccessible, launchBrowser, newContext, screenshot } from './helpers/browser.js'
-import { markPage, pageWasNotReloaded } from './helpers/resident.js'
+import { fixturePhoto, markPage, pageWasNotReloaded } from './helpers/resident.js'
 import { seedQuartiers, startServer, type E2eServer } from './helpers/server.js'
+import { logIn } from './staff-helpers.js'
 
 let server: E2eServer
 let browser: Browser
@@ -82,6 +83,51 @@ describe('the neighbourhood pages', () => {
     expect(foreignRequests).toEqual([])
     expect(pageErrors).toEqual([])
     await context.close()
+  })
+
+  it("shows an officer's photo once they uploaded it on their account page and chose to show it", async () => {
+    const staffSide = await newContext(browser, { baseURL: server.url, locale: 'nl-BE' })
+    const staffPage = await staffSide.context.newPage()
+    await logIn(staffPage, officer, nl)
+    await staffPage.goto('/staff/account')
+    await staffPage.getByRole('heading', { name: nl.ui.staff.account.photo_title }).waitFor()
+    await staffPage.getByText(nl.ui.staff.account.photo_listed.replace('{{name}}', 'Sara')).waitFor()
+
+    // A camera JPEG with GPS in its EXIF; the server keeps a 400 px WebP without it.
+    await staffPage.getByLabel(nl.ui.staff.account.photo_file_label, { exact: true }).setInputFiles(fixturePhoto('gps_DSCN0010.jpg'))
+    await staffPage.getByRole('button', { name: nl.ui.staff.account.photo_upload }).click()
+    const own = staffPage.getByRole('img', { name: nl.ui.staff.account.photo_current_alt })
+    await own.waitFor({ timeout: 30_000 })
+    await expect.poll(() => own.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(400)
+    await staffPage.getByText(nl.ui.staff.account.photo_hidden).waitFor()
+    expect((await server.app.inject({ method: 'GET', url: `/api/public/officers/${officer.id}/photo` })).statusCode).toBe(404)
+
+    await staffPage.getByLabel(nl.ui.staff.account.photo_public_label).check()
+    await staffPage.getByText(nl.ui.staff.account.photo_shown).waitFor()
+    await expectAccessible(staffPage, 'staff account with a photo')
+    await screenshot(staffPage, 'staff-account-photo-nl')
+
+    const residents = await newContext(browser, { baseURL: server.url, locale: 'nl-BE' })
+    const page = await residents.context.newPage()
+    await page.goto(`/neighbourhoods/${flageyId}`)
+    const photo = page.locator('.officers__item', { hasText: 'Sara' }).getByRole('img', { name: nl.ui.neighbourhood.officer_photo_alt.replace('{{name}}', 'Sara') })
+    await photo.waitFor()
+    await expect.poll(() => photo.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(400)
+    expect(await photo.getAttribute('src')).toMatch(new RegExp(`^/api/public/officers/${officer.id}/photo\\?v=`))
+    await expectAccessible(page, 'neighbourhood with an officer photo')
+    await screenshot(page, 'neighbourhood-officer-photo-nl')
+
+    // Hidden again on the account page: residents see the initial instead.
+    await staffPage.getByLabel(nl.ui.staff.account.photo_public_label).uncheck()
+    await staffPage.getByText(nl.ui.staff.account.photo_hidden).waitFor()
+    await page.reload()
+    await page.locator('.officers__item', { hasText: 'Sara' }).locator('.officers__initial', { hasText: 'S' }).waitFor()
+    expect(await page.locator('.officers__item img').count()).toBe(0)
+
+    expect([...staffSide.foreignRequests, ...residents.foreignRequests]).toEqual([])
+    expect([...staffSide.pageErrors, ...residents.pageErrors]).toEqual([])
+    await staffSide.context.close()
+    await residents.context.close()
   })
 
   it('says so when a neighbourhood does not exist', async () => {

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { staffUsers, zoneOfficers, zones } from '../../server/src/db/schema.js'
+import { routingRules, staffUsers, zoneOfficers, zones } from '../../server/src/db/schema.js'
 import { aStaff, type TestStaff } from '../server/helpers/factories.js'
 import { expectAccessible, launchBrowser, newContext, screenshot } from './helpers/browser.js'
 import { startServer, type E2eServer } from './helpers/server.js'
@@ -24,10 +24,11 @@ afterAll(async () => {
 })
 
 describe('an administrator', () => {
-  it('imports zones from a GeoJSON file, sees them on the map, creates an officer and assigns them with dates', async () => {
+  it('imports zones from a GeoJSON file, sees them on the map, creates an officer and assigns them with dates, retires a zone, changes roles, routes a category and finds it all in the audit log', async () => {
     const nl = await messagesOf('nl')
     const { context, foreignRequests, pageErrors } = await newContext(browser, { baseURL: server.url, locale: 'nl-BE' })
     const page = await context.newPage()
+    page.on('dialog', (dialog) => void dialog.accept())
     await logIn(page, admin, nl)
     await page.waitForURL(/\/staff\/admin\/zones$/)
     await expectAccessible(page, 'zones (empty)')
@@ -68,6 +69,56 @@ describe('an administrator', () => {
     const [officer] = await server.db.select().from(staffUsers).where(eq(staffUsers.email, 'an.peeters@politie.test'))
     const assignments = await server.db.select().from(zoneOfficers).where(eq(zoneOfficers.staffId, officer!.id))
     expect(assignments).toEqual([expect.objectContaining({ zoneId: zone.id, startsOn: '2026-01-05', endsOn: '2030-12-31', primary: true })])
+
+    // The last zone is retired: off the map (which shows the zones reports can go to), marked in the list.
+    const last = stored.at(-1)!
+    await page.locator('main table').getByRole('button', { name: last.name, exact: true }).click()
+    await page.getByRole('heading', { name: last.name, level: 2 }).waitFor()
+    await page.getByRole('button', { name: nl.ui.staff.zones.retire, exact: true }).click()
+    await page.locator('.notice--success', { hasText: nl.ui.staff.zones.retired_done.replace('{{zone}}', last.name) }).waitFor()
+    await expect.poll(() => page.locator('.leaflet-container path.leaflet-interactive').count()).toBe(5)
+    expect((await server.db.select().from(zones).where(eq(zones.id, last.id)))[0]?.retiredAt).not.toBeNull()
+
+    // Roles: a second account changes role; the officer's account is disabled.
+    await page.getByRole('link', { name: nl.ui.staff.nav.staff, exact: true }).click()
+    await page.getByLabel(nl.ui.staff.login.email).fill('mira.jacobs@politie.test')
+    await page.getByLabel(nl.ui.staff.users.name, { exact: true }).fill('Mira Jacobs')
+    await page.getByLabel(nl.ui.staff.users.role, { exact: true }).selectOption('moderator')
+    await page.getByLabel(nl.ui.staff.users.initial_password).fill('nog een lange zin als wachtwoord')
+    await page.getByRole('button', { name: nl.ui.staff.users.create, exact: true }).click()
+    const mira = page.locator('main tbody tr', { hasText: 'Mira Jacobs' })
+    await mira.getByLabel(nl.ui.staff.users.role_of.replace('{{name}}', 'Mira Jacobs')).selectOption('oversight')
+    await mira.getByRole('button', { name: nl.ui.staff.save }).click()
+    await page.locator('.notice--success', { hasText: nl.ui.staff.users.role_saved.replace('{{name}}', 'Mira Jacobs') }).waitFor()
+    await page.getByRole('button', { name: nl.ui.staff.users.disable.replace('{{name}}', 'An Peeters') }).click()
+    await page.locator('main tbody tr', { hasText: 'An Peeters' }).locator('.tag', { hasText: nl.ui.staff.users.disabled }).waitFor()
+    const accounts = await server.db.select().from(staffUsers)
+    expect(accounts.find((a) => a.email === 'mira.jacobs@politie.test')?.role).toBe('oversight')
+    expect(accounts.find((a) => a.email === 'an.peeters@politie.test')?.disabledAt).not.toBeNull()
+
+    // Routing: drugs reports in the first zone go to the central queue at night.
+    await page.getByRole('link', { name: nl.ui.staff.nav.routing, exact: true }).click()
+    await page.getByLabel(nl.ui.staff.routing.name, { exact: true }).fill('Drugs ’s nachts centraal')
+    await page.getByLabel(nl.ui.staff.inbox.category, { exact: true }).selectOption('drugs')
+    await page.getByLabel(nl.ui.staff.inbox.zone, { exact: true }).selectOption({ label: zone.name })
+    await page.getByLabel(nl.ui.staff.routing.from, { exact: true }).fill('22:00')
+    await page.getByLabel(nl.ui.staff.routing.to, { exact: true }).fill('06:00')
+    await page.getByLabel(nl.ui.staff.inbox.queue, { exact: true }).selectOption('central')
+    await page.getByRole('button', { name: nl.ui.staff.save, exact: true }).click()
+    await page.locator('main tbody tr', { hasText: 'Drugs ’s nachts centraal' }).waitFor()
+    await expectAccessible(page, 'routing with a rule')
+    const [rule] = await server.db.select().from(routingRules)
+    expect(rule).toMatchObject({ category: 'drugs', zoneId: zone.id, fromMinute: 22 * 60, toMinute: 6 * 60, queue: 'central' })
+
+    // Every one of these steps is in the audit log, found by what was done.
+    await page.getByRole('link', { name: nl.ui.staff.nav.audit, exact: true }).click()
+    await page.locator('main tbody tr').first().waitFor()
+    await page.getByLabel(nl.ui.staff.audit.action, { exact: true }).fill('zone.officer_assigned')
+    await page.getByRole('button', { name: nl.ui.staff.audit.search, exact: true }).click()
+    await page.locator('main p', { hasText: nl.ui.staff.audit.count.replace('{{count}}', '1') }).waitFor()
+    expect(await page.locator('main tbody tr').count()).toBe(1)
+    await expectAccessible(page, 'audit log search')
+    await screenshot(page, 'staff-admin-audit-nl')
 
     expect(foreignRequests).toEqual([])
     expect(pageErrors).toEqual([])

@@ -29,15 +29,15 @@ export async function fileReport(server: E2eServer, body: Record<string, unknown
   return res.json()
 }
 
-/** The resident opens their report with the receipt code and answers. */
-export async function residentReplies(server: E2eServer, receiptCode: string, text: string): Promise<void> {
+/** The resident opens their report with the receipt code and answers (in `language`, as their follow-up page sends it). */
+export async function residentReplies(server: E2eServer, receiptCode: string, text: string, language = 'nl'): Promise<void> {
   const session = await server.app.inject({ method: 'POST', url: '/api/receipt/session', payload: { code: receiptCode } })
   expect(session.statusCode, session.body).toBe(200)
   const res = await server.app.inject({
     method: 'POST',
     url: '/api/followup/replies',
     headers: { authorization: `Bearer ${session.json().token}` },
-    payload: { text },
+    payload: { text, language },
   })
   expect(res.statusCode, res.body).toBe(201)
 }

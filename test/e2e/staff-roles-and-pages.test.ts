@@ -31,7 +31,7 @@ beforeAll(async () => {
   }, ['orientation_landscape_6.jpg'])
   reference = filed.reference
   lamp = (await fileReport(server, { category: 'public_space_defect', description: 'Broken street lamp on the corner.', language: 'en' })).reference
-  await residentReplies(server, filed.receiptCode, 'It happened again yesterday.')
+  await residentReplies(server, filed.receiptCode, 'It happened again yesterday.', 'en')
   // The flags are computed right after intake; the reply's id is what the moderation page is addressed by.
   const replies = await server.db.select({ id: reportUpdates.id }).from(reportUpdates)
   replyId = replies.at(-1)!.id
@@ -123,6 +123,13 @@ describe('the staff pages', () => {
         await page.waitForURL(/\/staff\/forbidden\?from=/)
         await page.getByRole('heading', { name: en.ui.staff.forbidden.title }).waitFor()
       }
+    }
+    if (role === 'partner') {
+      // The same report page for the partner's own queue: they work it, without any reporter's contact data.
+      await page.goto(`/staff/reports/${lamp}`)
+      await page.getByRole('heading', { name: en.ui.staff.report.heading.replace('{{reference}}', lamp) }).waitFor()
+      await page.getByRole('button', { name: en.ui.staff.status_actions.to_acknowledged }).waitFor()
+      expect(await page.locator('.contact').count()).toBe(0)
     }
     // The server refuses on its own: the page's own session asking for an admin route.
     const status = await page.evaluate(async () => (await fetch('/api/staff/users')).status)

@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import pg from 'pg'
+import { withAfterCommit } from './after-commit.js'
 import * as schema from './schema.js'
 
 /** Both drivers and their transactions satisfy this; service functions take it first. */
@@ -41,7 +42,11 @@ async function connectPostgres(url: string, max: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max })
   // An idle client losing its server (PostgreSQL restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {})
-  const db = drizzlePg(pool, { schema }) as unknown as Db
+  const db = withAfterCommit(drizzlePg(pool, { schema }) as unknown as Db)
+  // One connection of its own for the event sequencer: its short rounds must not queue behind the requests' queries.
+  const side = new pg.Pool({ connectionString: url, max: 1, application_name: 'nabij-sequencer' })
+  side.on('error', () => {})
+  sideConnections.set(db, withAfterCommit(drizzlePg(side, { schema }) as unknown as Db))
   return {
     db,
     kind: 'postgres',
@@ -71,7 +76,9 @@ async function connectPostgres(url: string, max: number): Promise<Database> {
         return false
       }
     },
-    close: () => pool.end(),
+    async close() {
+      await Promise.all([pool.end(), side.end()])
+    },
   }
 }
 
@@ -87,7 +94,7 @@ async function connectPglite(options: ConnectOptions): Promise<Database> {
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     extensions: { pg_trgm },
   })
-  const db = drizzlePglite(client, { schema }) as unknown as Db
+  const db = withAfterCommit(drizzlePglite(client, { schema }) as unknown as Db)
   return {
     db,
     kind: 'pglite',
@@ -105,6 +112,16 @@ async function connectPglite(options: ConnectOptions): Promise<Database> {
     },
     close: () => client.close(),
   }
+}
+
+const sideConnections = new WeakMap<Db, Db>()
+
+/**
+ * A connection beside `db`'s pool for short, latency-critical work (PostgreSQL; PGlite has one connection, so `db`
+ * itself).
+ */
+export function sideConnectionOf(db: Db): Db {
+  return sideConnections.get(db) ?? db
 }
 
 /** Connection-class SQLSTATEs and socket errors: the database is gone for now (restart, failover), not the query wrong. */

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import {
-  bigint, bigserial, boolean, date, doublePrecision, index, integer, jsonb, pgSequence, pgTable, serial, smallint, text, timestamp, uniqueIndex, uuid,
+  type AnyPgColumn, bigint, bigserial, boolean, date, doublePrecision, index, integer, jsonb, pgSequence, pgTable, serial, smallint, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core'
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
@@ -36,6 +36,10 @@ export const staffUsers = pgTable('staff_users', {
   /** Residents see officers by first name only, and only when the officer chose to be shown. */
   publicFirstName: text('public_first_name'),
   showOnZonePage: boolean('show_on_zone_page').notNull().default(false),
+  /** The staff member's own portrait (a `photos` row, 400 px WebP); public only while they choose, see photoPublic. */
+  photoId: uuid('photo_id').references((): AnyPgColumn => photos.id, { onDelete: 'set null' }),
+  /** Their choice alone: no one else may show their face to residents. */
+  photoPublic: boolean('photo_public').notNull().default(false),
   role: text('role').$type<'officer' | 'moderator' | 'partner' | 'oversight' | 'admin'>().notNull(),
   language: text('language').notNull().default('nl'),
   passwordHash: text('password_hash').notNull(),
@@ -208,14 +212,26 @@ export const photos = pgTable('photos', {
 }, (t) => [index('photos_report_idx').on(t.reportId)])
 
 /** Every state change, with a monotonically increasing id; NOTIFY carries only this id. */
+/** Positions in the event log, handed out in commit order by the sequencer (see realtime/events.ts). */
+export const eventPositionSeq = pgSequence('event_position_seq', { startWith: 1 })
+
 export const events = pgTable('events', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
+  /**
+   * The event's place in the log that readers follow (live sockets resume from it). Null until the sequencer numbers
+   * the committed event, which it does in commit order, so a reader of `position > last` never misses one.
+   */
+  position: bigint('position', { mode: 'number' }),
   type: text('type').notNull(),
   reportId: bigint('report_id', { mode: 'number' }).references(() => reports.id, { onDelete: 'cascade' }),
   zoneId: integer('zone_id').references(() => zones.id),
   payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
   createdAt: createdAt(),
-}, (t) => [index('events_report_idx').on(t.reportId)])
+}, (t) => [
+  index('events_report_idx').on(t.reportId),
+  uniqueIndex('events_position_idx').on(t.position),
+  index('events_unnumbered_idx').on(t.id).where(sql`${t.position} is null`),
+])
 
 /** Who did what, when: every contact-data read, every state change, every admin action. */
 export const auditLog = pgTable('audit_log', {

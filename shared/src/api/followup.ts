@@ -40,8 +40,17 @@ export const TimelineItem = Type.Object({
   language: Type.Union([Type.String(), Type.Null()]),
   original: Type.Optional(Type.Object({ text: Type.String(), language: Type.Union([Type.String(), Type.Null()]) })),
   photos: Type.Array(PhotoRef),
+  photosErased: Type.Optional(Type.Boolean({ description: "true: the reporter's message was photos only, and the retention job deleted them" })),
 })
 export type TimelineItem = Static<typeof TimelineItem>
+
+/** A part of the reporter's own content that is gone: pages say so in words instead of showing blanks. */
+export const Erasure = Type.Object({
+  part: Type.Enum(['content', 'contact', 'photos'], { description: 'content: description, address, photos and replies; contact: name, e-mail, phone; photos: some photos' }),
+  reason: Type.Enum(['request', 'retention'], { description: "request: the reporter's own DELETE /api/followup; retention: the retention period ran out" }),
+  at: Type.String({ format: 'date-time', description: 'Rounded down to the hour' }),
+})
+export type Erasure = Static<typeof Erasure>
 
 export const FollowUpView = Type.Object({
   reference: Type.String(),
@@ -58,6 +67,10 @@ export const FollowUpView = Type.Object({
   address: Type.Union([Type.String(), Type.Null()]),
   photos: Type.Array(PhotoRef),
   timeline: Type.Array(TimelineItem),
+  reopenUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'A closed report: until when its reporter may reopen it (POST /api/followup/reopen), rounded down to the hour; otherwise null',
+  }),
+  erased: Type.Array(Erasure, { description: 'What of the report was erased, why and when; the description then reads as a neutral marker' }),
 })
 export type FollowUpView = Static<typeof FollowUpView>
 

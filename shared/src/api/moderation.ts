@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox'
 import { categoryKeys } from '../domain/categories.js'
 import { moderationStates } from '../domain/statuses.js'
 import { statuses } from '../domain/statuses.js'
+import { replyDecisions, reportDecisions } from '../domain/moderation.js'
 import { flagGroups, flagKindKeys } from '../moderation/flags.js'
 
 /**
@@ -94,8 +95,7 @@ export const ModerationQueue = Type.Object({
 })
 export type ModerationQueue = Static<typeof ModerationQueue>
 
-export const reportDecisions = ['publish_summary', 'publish_original', 'keep_private', 'reject_spam', 'reject_abuse'] as const
-export type ReportDecision = (typeof reportDecisions)[number]
+export type { ReplyDecision, ReportDecision } from '../domain/moderation.js'
 
 export const ReportDecisionBody = Type.Object({
   decision: Type.Enum([...reportDecisions]),
@@ -109,9 +109,6 @@ export const MergeBody = Type.Object({
   reason: Type.String({ minLength: 1, maxLength: 500 }),
 }, { additionalProperties: false })
 export type MergeBody = Static<typeof MergeBody>
-
-export const replyDecisions = ['accept', 'reject_spam', 'reject_abuse'] as const
-export type ReplyDecision = (typeof replyDecisions)[number]
 
 export const ReplyDecisionBody = Type.Object({
   decision: Type.Enum([...replyDecisions], { description: 'accept: the reply stays with the officers (it is never public)' }),

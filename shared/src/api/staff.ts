@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox'
 import { categoryKeys } from '../domain/categories.js'
 import { languageCodes } from '../domain/languages.js'
 import { roles } from '../domain/roles.js'
-import { queues, statuses } from '../domain/statuses.js'
+import { queues, queueSorts, statuses } from '../domain/statuses.js'
 import { Nullable } from './nullable.js'
 import { PhotoRef } from './followup.js'
 import { Id } from './ids.js'
@@ -10,7 +10,6 @@ import { Id } from './ids.js'
 const literals = <T extends string>(values: readonly T[]) => Type.Enum([...values])
 
 export const RoleSchema = literals(roles)
-export const passwordMinLength = 12
 
 // ---------------------------------------------------------------- sessions
 
@@ -99,6 +98,22 @@ export const UpdateStaffBody = Type.Object({
 })
 export type UpdateStaffBody = Static<typeof UpdateStaffBody>
 
+// ---------------------------------------------------------------- the staff member's own public profile
+
+export const StaffProfile = Type.Object({
+  publicFirstName: Type.Union([Type.String(), Type.Null()], { description: 'Set by an admin; residents see only this name' }),
+  showOnZonePage: Type.Boolean({ description: 'Set by an admin: listed on the zone pages of their active zones' }),
+  photoUrl: Type.Union([Type.String(), Type.Null()], { description: 'Their own photo for themselves (session cookie), 400 px WebP; null when none' }),
+  photoPublic: Type.Boolean({ description: 'Their own choice: the photo is shown beside their first name on the zone pages' }),
+  photoShown: Type.Boolean({ description: 'Whether residents see the photo now: a photo, their choice, and being listed on a zone page' }),
+})
+export type StaffProfile = Static<typeof StaffProfile>
+
+export const StaffProfileBody = Type.Object({
+  photoPublic: Type.Boolean(),
+}, { additionalProperties: false })
+export type StaffProfileBody = Static<typeof StaffProfileBody>
+
 export const StaffIdParams = Type.Object({ id: Id() })
 export type StaffIdParams = Static<typeof StaffIdParams>
 
@@ -115,6 +130,9 @@ export const StaffReportsQuery = Type.Object({
   zoneId: Type.Optional(Id()),
   queue: Type.Optional(literals(queues)),
   overdue: Type.Optional(Type.Boolean({ description: 'Only reports past their promised first answer' })),
+  sort: Type.Optional(Type.Enum([...queueSorts], {
+    description: 'oldest (default) or newest filed first; overdue: latest against the promised response time first; due: earliest due date first',
+  })),
   page: Type.Integer({ minimum: 1, maximum: 10_000, default: 1 }),
   pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
 })

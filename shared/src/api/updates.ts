@@ -1,25 +1,8 @@
 import { Type, type Static, type TOptional, type TString } from 'typebox'
+import { cannedUpdateKeys } from '../domain/canned-updates.js'
 import { languageCodes, type Language } from '../domain/languages.js'
 import { visibilities } from '../domain/statuses.js'
 import { BigId, Id } from './ids.js'
-
-/**
- * Canned updates: the locale key `update.<key>` holds the text in each of the ten languages, so a resident reads
- * it in their own language whatever the officer's.
- */
-export const cannedUpdateKeys = [
-  'received',
-  'patrols_increased',
-  'referred_municipality',
-  'referred_partner',
-  'investigating',
-  'more_information',
-  'officer_changed',
-  'thanks',
-  'will_keep_informed',
-  'no_action_explained',
-] as const
-export type CannedUpdateKey = (typeof cannedUpdateKeys)[number]
 
 export const LanguageSchema = Type.Enum([...languageCodes])
 export const VisibilitySchema = Type.Enum([...visibilities], {

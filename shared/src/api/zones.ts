@@ -54,7 +54,11 @@ export const ZoneDetail = Type.Object({
   policeZone: Type.Union([Type.Object({ id: Type.String(), name: Type.String() }), Type.Null()]),
   geometry: ZoneGeometry,
   promisedResponseHours: Type.Integer(),
-  officers: Type.Array(Type.Object({ firstName: Type.String(), primary: Type.Boolean() }), { description: 'Only officers who chose to be shown, by first name' }),
+  officers: Type.Array(Type.Object({
+    firstName: Type.String(),
+    primary: Type.Boolean(),
+    photoUrl: Type.Union([Type.String(), Type.Null()], { description: 'Their 400 px WebP portrait, only when they chose to show it' }),
+  }), { description: 'Only officers who chose to be shown, by first name' }),
 })
 export type ZoneDetail = Static<typeof ZoneDetail>
 

@@ -1,5 +1,7 @@
+export * from './canned-updates.js'
 export * from './categories.js'
 export * from './events.js'
 export * from './languages.js'
+export * from './moderation.js'
 export * from './roles.js'
 export * from './statuses.js'

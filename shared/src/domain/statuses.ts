@@ -41,6 +41,10 @@ export function overdueState(filedAt: Date, promisedHours: number, answeredAt: D
   return 'on_time'
 }
 
+/** Orders of a staff queue: by filing time, most overdue (against the promised time) first, or by due date. */
+export const queueSorts = ['oldest', 'newest', 'overdue', 'due'] as const
+export type QueueSort = (typeof queueSorts)[number]
+
 /** Queues a report can be routed to. `central` holds reports outside every zone. */
 export const queues = ['zone', 'central', 'municipality', 'oversight'] as const
 export type Queue = (typeof queues)[number]

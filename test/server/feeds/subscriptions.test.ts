@@ -1,81 +1,27 @@
-import type { AddressInfo } from 'node:net'
 import { eq, like } from 'drizzle-orm'
-import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import fr from '../../../shared/src/locales/fr.json' with { type: 'json' }
 import { outbox, zoneSubscriptions } from '../../../server/src/db/schema.js'
 import { subscriptionToken } from '../../../server/src/modules/feeds/subscriptions.js'
-import { deliverDue, smtpTransport, type MailTransport } from '../../../server/src/modules/updates/mailer.js'
+import { deliverDue } from '../../../server/src/modules/updates/mailer.js'
 import { startApp, type TestApp } from '../helpers/app.js'
 import { aStaff, aZone, loginAs, type StaffLogin } from '../helpers/factories.js'
-
-interface Mail { to: string[]; raw: string }
-
-/** A real SMTP server on a loopback port, keeping what it receives. */
-class Inbox {
-  received: Mail[] = []
-  readonly server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData: (stream, session, callback) => {
-      let raw = ''
-      stream.setEncoding('utf8')
-      stream.on('data', (chunk: string) => { raw += chunk })
-      stream.on('end', () => {
-        this.received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw })
-        callback()
-      })
-    },
-  })
-
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve))
-    return `smtp://127.0.0.1:${(this.server.server.address() as AddressInfo).port}`
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()))
-  }
-}
-
-/** Unfolded header value. */
-function header(raw: string, name: string): string | undefined {
-  const head = raw.slice(0, raw.indexOf('\r\n\r\n')).replace(/\r\n[ \t]+/g, ' ')
-  return head.split('\r\n').find((line) => line.toLowerCase().startsWith(`${name.toLowerCase()}:`))?.slice(name.length + 1).trim()
-}
-
-/** The decoded text body (nodemailer writes quoted-printable for non-ASCII text). */
-function bodyOf(raw: string): string {
-  const body = raw.slice(raw.indexOf('\r\n\r\n') + 4)
-  if (!/Content-Transfer-Encoding: quoted-printable/i.test(raw)) return body
-  const bytes = body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)))
-  return Buffer.from(bytes, 'latin1').toString('utf8')
-}
-
-/** Decodes an RFC 2047 subject. */
-function subjectOf(raw: string): string {
-  return (header(raw, 'subject') ?? '').replace(/=\?UTF-8\?([QB])\?([^?]*)\?=\s*/gi, (_m, enc: string, text: string) => enc.toUpperCase() === 'B'
-    ? Buffer.from(text, 'base64').toString('utf8')
-    : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'))
-}
+import { bodyOf, headerOf, subjectOf, TestSmtp } from '../helpers/smtp.js'
 
 let t: TestApp
 let zoneId: number
 let officer: StaffLogin
-let inbox: Inbox
-let transport: MailTransport
+let inbox: TestSmtp
 const form = { 'content-type': 'application/x-www-form-urlencoded' }
 
 beforeAll(async () => {
   t = await startApp()
   zoneId = (await aZone(t.db, { name: 'Flagey' })).id
   officer = await loginAs(t.app, await aStaff(t.db, { role: 'officer', zoneId }))
-  inbox = new Inbox()
-  transport = smtpTransport(await inbox.start())
+  inbox = new TestSmtp()
+  await inbox.start()
 })
 afterAll(async () => {
-  transport.close?.()
   await inbox.stop()
   await t.close()
 })
@@ -87,7 +33,7 @@ const publishPost = (title: string) =>
   t.app.inject({ method: 'POST', url: `/api/staff/zones/${zoneId}/posts`, headers: officer.headers, payload: { title, body: 'Details of the week.', language: 'nl' } })
 const pathOf = (url: string) => url.replace('http://localhost:3000', '')
 const pendingAlerts = () => t.db.select().from(outbox).where(like(outbox.kind, 'email.zone%'))
-const deliver = () => deliverDue(t.db, t.config, transport, new Date(), 100)
+const deliver = () => deliverDue(t.db, t.config, inbox.transport, new Date(), 100)
 
 async function subscribeAndConfirm(email: string): Promise<void> {
   expect((await subscribe(email)).statusCode).toBe(202)
@@ -138,8 +84,8 @@ describe('zone e-mail alerts', () => {
     const mail = inbox.received.find((m) => m.to.includes('bram@example.org'))!
     expect(subjectOf(mail.raw)).toBe('Flagey : Night patrols this week')
     expect(bodyOf(mail.raw)).toContain('Details of the week.')
-    expect(header(mail.raw, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click')
-    const unsubscribeUrl = header(mail.raw, 'List-Unsubscribe')!.match(/^<(.+)>$/)![1]!
+    expect(headerOf(mail.raw, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click')
+    const unsubscribeUrl = headerOf(mail.raw, 'List-Unsubscribe')!.match(/^<(.+)>$/)![1]!
     expect(unsubscribeUrl).toMatch(/^http:\/\/localhost:3000\/api\/public\/subscriptions\/unsubscribe\?token=u\./)
 
     // What a mail client does (RFC 8058): POST the body below to the header's URL.

@@ -19,7 +19,10 @@ describe('?lang=, found by the property test', () => {
     expect(operations.length).toBeGreaterThan(10)
     for (const op of operations) {
       const res = await t.app.inject({ method: 'GET', url: `${op.path}?lang=fr`, headers: { cookie } })
-      expect(res.statusCode, `${op.method} ${op.path}: ${res.body.slice(0, 200)}`).toBeLessThan(400)
+      const what = `${op.method} ${op.path}: ${res.body.slice(0, 200)}`
+      // Never refused for the parameter. The admin has no photo: that route answers its own 404, in French.
+      if (op.path === '/api/staff/me/photo') expect(res.json(), what).toEqual({ code: 'NOT_FOUND', message: fr.errors.NOT_FOUND })
+      else expect(res.statusCode, what).toBeLessThan(400)
     }
   })
 

@@ -97,6 +97,42 @@ describe('who sees which queue', () => {
     await t.db.update(reports).set({ createdAt: new Date(Date.now() - 100 * 3_600_000), dueAt: new Date(Date.now() - 28 * 3_600_000) }).where(eq(reports.reference, ref.drugs))
     const late = await get('/api/staff/reports?overdue=true', who.officer.login)
     expect(late.json().items.map((i: { reference: string; overdue: string }) => [i.reference, i.overdue])).toEqual([[ref.drugs, 'overdue']])
+    // Lateness is against the promised response time, as the badge shows it: a due date moved out does not hide it.
+    await t.db.update(reports).set({ createdAt: new Date(Date.now() - 80 * 3_600_000), dueAt: new Date(Date.now() + 100 * 3_600_000) }).where(eq(reports.reference, ref.defect))
+    const lateForAdmin = await get('/api/staff/reports?overdue=true', who.admin.login)
+    expect(lateForAdmin.json().items.map((i: { reference: string; overdue: string }) => [i.reference, i.overdue])).toEqual([[ref.drugs, 'overdue'], [ref.defect, 'overdue']])
+    const onTime = await get('/api/staff/reports?overdue=false', who.admin.login)
+    expect(onTime.json().items.every((i: { overdue: string }) => i.overdue === 'on_time')).toBe(true)
+    expect(onTime.json().total).toBe(3)
+  })
+
+  it('sorts the whole queue, not one page: newest, most overdue or earliest due first', async () => {
+    const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000)
+    // [filed hours ago, promised hours, answered after hours, due in hours]
+    const plan: [keyof typeof ref, number, number, number | null, number][] = [
+      ['drugs', 50, 24, null, 30], // 50 h of 24 promised, unanswered: 2.1× late
+      ['conduct', 10, 2, 9, 1], // answered after 9 h of 2 promised: 4.5× late, for good
+      ['defect', 40, 72, null, -5], // on time, but due 5 h ago
+      ['outside', 5, 72, null, 100],
+      ['anonymous', 20, 72, 1, 10],
+    ]
+    for (const [key, filed, promised, answered, due] of plan) {
+      await t.db.update(reports).set({
+        createdAt: hoursAgo(filed),
+        promisedResponseHours: promised,
+        firstPublicAnswerAt: answered === null ? null : hoursAgo(filed - answered),
+        dueAt: hoursAgo(-due),
+      }).where(eq(reports.reference, ref[key]))
+    }
+    const order = async (sort: string) => {
+      const pages = await Promise.all([1, 2, 3].map((page) => get(`/api/staff/reports?sort=${sort}&pageSize=2&page=${page}`, who.admin.login)))
+      return pages.flatMap((res) => (res.json().items as { reference: string }[]).map((i) => i.reference))
+    }
+    expect(await order('oldest')).toEqual([ref.drugs, ref.defect, ref.anonymous, ref.conduct, ref.outside])
+    expect(await order('newest')).toEqual([ref.outside, ref.conduct, ref.anonymous, ref.defect, ref.drugs])
+    expect(await order('overdue')).toEqual([ref.conduct, ref.drugs, ref.defect, ref.outside, ref.anonymous])
+    expect(await order('due')).toEqual([ref.defect, ref.conduct, ref.anonymous, ref.drugs, ref.outside])
+    expect((await get('/api/staff/reports?sort=loudest', who.admin.login)).statusCode).toBe(400)
   })
 })
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import de from '../../../shared/src/locales/de.json' with { type: 'json' }
 import en from '../../../shared/src/locales/en.json' with { type: 'json' }
 import fr from '../../../shared/src/locales/fr.json' with { type: 'json' }
-import { cannedUpdateKeys } from '../../../shared/src/api/updates.js'
+import { cannedUpdateKeys } from '../../../shared/src/domain/canned-updates.js'
 import { languageCodes } from '../../../shared/src/domain/languages.js'
 import { buildApp } from '../../../server/src/app.js'
 import { reportUpdates } from '../../../server/src/db/schema.js'

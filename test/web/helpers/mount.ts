@@ -7,6 +7,7 @@ import type { Component } from 'vue'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { Language } from '../../../shared/src/domain/languages.js'
 import { createI18n } from '../../../web/src/i18n'
+import { loadStaffTexts } from '../../../web/src/staff/texts'
 
 /** Keys that a render looked up and that the locale does not have. */
 export interface Rendered<T> {
@@ -20,14 +21,17 @@ export const rawKey = /\b(ui|errors|category|status|close_reason|target|role|upd
 
 /**
  * Mounts a component with the real locale of `language` (loaded the way the app loads it) and a memory router, and
- * records every key looked up that the locale lacks.
+ * records every key looked up that the locale lacks. `staff` adds the staff texts the way the staff pages load them,
+ * apart from the residents' chunk.
  */
 export async function mountIn<T extends Component>(
   component: T,
   language: Language,
   options: ComponentMountingOptions<T> = {} as ComponentMountingOptions<T>,
+  { staff = false }: { staff?: boolean } = {},
 ): Promise<Rendered<T>> {
   const i18next = await createI18n(language)
+  if (staff) await loadStaffTexts(i18next)
   const missing: string[] = []
   i18next.options.saveMissing = true
   i18next.options.missingKeyHandler = (_languages, _namespace, key) => { missing.push(key) }
@@ -38,6 +42,15 @@ export async function mountIn<T extends Component>(
   } as ComponentMountingOptions<T>)
   await router.isReady()
   return { wrapper: wrapper as Rendered<T>['wrapper'], i18next, missing }
+}
+
+/** mountIn for staff components: the staff texts are loaded too. */
+export function mountStaff<T extends Component>(
+  component: T,
+  language: Language,
+  options: ComponentMountingOptions<T> = {} as ComponentMountingOptions<T>,
+): Promise<Rendered<T>> {
+  return mountIn(component, language, options, { staff: true })
 }
 
 /**

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Flag } from '../../../shared/src/api/moderation.js'
 import FlaggedText from '../../../web/src/staff/moderation/FlaggedText.vue'
-import { locale } from '../helpers/mount'
-import { mountStaff } from './mount'
+import { locale, mountStaff } from '../helpers/mount'
 
 const fr = locale('fr')
 const phone: Flag = { id: 1, kind: 'phone', group: 'personal_data', reason: 'phone number (BE)', start: 11, end: 24, match: '0470 12 34 56', relatedReference: null }

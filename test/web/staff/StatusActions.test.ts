@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { statuses, transitions } from '../../../shared/src/domain/statuses.js'
 import StatusActions from '../../../web/src/staff/report/StatusActions.vue'
-import { locale } from '../helpers/mount'
-import { mountStaff } from './mount'
+import { locale, mountStaff } from '../helpers/mount'
 
 const en = locale('en')
 afterEach(() => localStorage.clear())

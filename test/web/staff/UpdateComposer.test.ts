@@ -1,8 +1,7 @@
 import { flushPromises } from '@vue/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import UpdateComposer from '../../../web/src/staff/report/UpdateComposer.vue'
-import { locale } from '../helpers/mount'
-import { mountStaff } from './mount'
+import { locale, mountStaff } from '../helpers/mount'
 
 const fr = locale('fr')
 const props = { reference: 'NB-2026-000042', residentLanguage: 'fr', anonymous: true }

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { StaffReportSummary } from '../../../shared/src/api/staff.js'
 import { openStatuses } from '../../../shared/src/domain/statuses.js'
-import { filterFromQuery, queryFromFilter, sortItems } from '../../../web/src/staff/inbox/useInbox'
-
-const summary = (reference: string, createdAt: string, overdue: StaffReportSummary['overdue'], dueAt: string | null = null): StaffReportSummary => ({
-  reference, category: 'vandalism', status: 'new', excerpt: '', anonymous: true, zoneId: 1, zoneName: 'Flagey', queue: 'zone',
-  assignedStaffId: null, moderationState: 'pending', overdue, dueAt, createdAt,
-})
+import { filterFromQuery, queryFromFilter } from '../../../web/src/staff/inbox/useInbox'
 
 describe('the inbox filter in the address', () => {
   it('defaults to every open status, oldest first, page one', () => {
@@ -26,26 +20,5 @@ describe('the inbox filter in the address', () => {
     expect(filterFromQuery({ status: 'lost,new', category: 'aliens', zone: '-3', queue: 'mars', sort: 'random', page: 'x' })).toEqual({
       status: ['new'], category: null, zoneId: null, queue: null, overdue: false, sort: 'oldest', page: 1,
     })
-  })
-})
-
-describe('sorting the page on screen', () => {
-  const items = [
-    summary('A', '2026-01-01T10:00:00Z', 'on_time', '2026-01-09T00:00:00Z'),
-    summary('B', '2026-01-02T10:00:00Z', 'badly_overdue'),
-    summary('C', '2026-01-03T10:00:00Z', 'overdue', '2026-01-05T00:00:00Z'),
-  ]
-
-  it('puts the most overdue first, then the oldest', () => {
-    expect(sortItems(items, 'overdue').map((i) => i.reference)).toEqual(['B', 'C', 'A'])
-  })
-
-  it('puts the nearest due date first and reports without one last', () => {
-    expect(sortItems(items, 'due').map((i) => i.reference)).toEqual(['C', 'A', 'B'])
-  })
-
-  it('orders by filing time both ways', () => {
-    expect(sortItems(items, 'newest').map((i) => i.reference)).toEqual(['C', 'B', 'A'])
-    expect(sortItems([...items].reverse(), 'oldest').map((i) => i.reference)).toEqual(['A', 'B', 'C'])
   })
 })

@@ -1,7 +1,7 @@
 import { orEmpty, request, requestBlob } from './client'
 import type {
   CategoriesReply, CategoryItem, CreateReportBody, CreateReportReply, FollowUpView, MetaReply, NeighbourhoodPost, PostList,
-  PublicReportList, PublicReportSummary, PublicZone, ReceiptSessionReply, ReplyBody, TimelineItem, ZoneDetail, ZoneStatsReply,
+  PublicReportList, PublicReportSummary, PublicZone, ReceiptSessionReply, ReopenBody, ReopenReply, ReplyBody, TimelineItem, ZoneDetail, ZoneStatsReply,
 } from './types'
 
 export { ApiError, NetworkError } from './client'
@@ -51,6 +51,8 @@ export const api = {
       }
       return request<TimelineItem>('/followup/replies', { method: 'POST', body, token })
     },
+    /** A closed report, within its window (`reopenUntil`), back to "in progress" with the reporter's reason. */
+    reopen: (token: string, body: ReopenBody) => request<ReopenReply>('/followup/reopen', { method: 'POST', body, token }),
     /** A photo the reporter may see: fetched with the bearer token, shown through a blob: URL. */
     photo: (url: string, token: string) => requestBlob(url, token),
   },

@@ -1,6 +1,6 @@
 /** The API's types, from the shared schemas: the web app and the server read the same definitions. */
 export type { CategoryItem, CategoriesReply } from '@nabij/shared/api/categories'
-export type { FollowUpView, PhotoRef, ReceiptSessionReply, ReplyBody, TimelineItem } from '@nabij/shared/api/followup'
+export type { Erasure, FollowUpView, PhotoRef, ReceiptSessionReply, ReplyBody, TimelineItem } from '@nabij/shared/api/followup'
 export type { EventMessage } from '@nabij/shared/api/live'
 export type { MetaReply } from '@nabij/shared/api/meta'
 export type { PublicReportList, PublicReportSummary } from '@nabij/shared/api/public'
@@ -8,3 +8,4 @@ export type { CreateReportBody, CreateReportReply, LocationPoint as LatLon } fro
 export type { Figure, MonthStats, ZoneStatsReply } from '@nabij/shared/api/stats'
 export type { NeighbourhoodPost, PostList } from '@nabij/shared/api/updates'
 export type { PublicZone, ZoneDetail, ZoneGeometry as Geometry } from '@nabij/shared/api/zones'
+export type { ReopenBody, ReopenReply } from '@nabij/shared/api/workflow'

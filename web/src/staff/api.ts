@@ -6,7 +6,7 @@ import type {
   MergeBody, ModerationPhoto, ModerationQueue, ModerationReply, ModerationReport, Rectangle, ReplyDecision, ReportDecisionBody,
 } from '@nabij/shared/api/moderation'
 import type {
-  AuditPage, AuditQuery, ContactReply, CreateStaffBody, HandoverNoteView, StaffReportDetail, StaffReportsPage, StaffReportsQuery,
+  AuditPage, AuditQuery, ContactReply, CreateStaffBody, HandoverNoteView, StaffProfile, StaffReportDetail, StaffReportsPage, StaffReportsQuery,
   StaffUserView, TotpSetupReply, UpdateStaffBody,
 } from '@nabij/shared/api/staff'
 import type {
@@ -24,7 +24,7 @@ import { staffRequest } from './session'
 
 export type { Flag, ModerationPhoto, ModerationQueue, ModerationReply, ModerationReport, Rectangle, ReportDecision } from '@nabij/shared/api/moderation'
 export type {
-  AuditEntryView, ContactReply, HandoverNoteView, StaffMe, StaffReportDetail, StaffReportSummary, StaffUserView,
+  AuditEntryView, ContactReply, HandoverNoteView, StaffMe, StaffProfile, StaffReportDetail, StaffReportSummary, StaffUserView,
 } from '@nabij/shared/api/staff'
 export type { NeighbourhoodPost, PostBody, StaffTimelineItem as TimelineEntry } from '@nabij/shared/api/updates'
 export type { WorkflowState } from '@nabij/shared/api/workflow'
@@ -53,6 +53,15 @@ export const staffApi = {
     totpSetup: () => staffRequest<TotpSetupReply>('/staff/me/totp/setup', { method: 'POST', body: {} }),
     totpEnable: (secret: string, code: string) => staffRequest<void>('/staff/me/totp', { method: 'POST', body: { secret, code } }),
     totpDisable: (password: string) => staffRequest<void>('/staff/me/totp', { method: 'DELETE', body: { password } }),
+    /** What residents may see of the signed-in staff member: first name, photo, and whether the photo is shown. */
+    profile: () => staffRequest<StaffProfile>('/staff/me/profile'),
+    showPhoto: (photoPublic: boolean) => staffRequest<StaffProfile>('/staff/me/profile', { method: 'PATCH', body: { photoPublic } }),
+    uploadPhoto: (photo: File) => {
+      const form = new FormData()
+      form.append('photo', photo, photo.name)
+      return staffRequest<StaffProfile>('/staff/me/photo', { method: 'PUT', body: form })
+    },
+    removePhoto: () => staffRequest<StaffProfile>('/staff/me/photo', { method: 'DELETE' }),
   },
   reports: {
     queue: (filter: QueueFilter) => staffRequest<StaffReportsPage>(withQuery('/staff/reports', filter)),

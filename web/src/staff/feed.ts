@@ -27,6 +27,10 @@ export function listen(listener: FeedListener): () => void {
 
 export function startFeed(onUnauthorized: () => void): void {
   if (stop) return
+  // Browsers keep sound locked until the person does something on the page; the first key or tap unlocks it.
+  if (readPreference('sound')) {
+    for (const type of ['pointerdown', 'keydown'] as const) globalThis.addEventListener?.(type, unlockSound, { once: true })
+  }
   stop = connectLive({
     subscription: { channel: 'queue' },
     onEvent(event) {

@@ -76,7 +76,8 @@ export const staffRoutes: RouteRecordRaw[] = [
  */
 export async function staffGuard(to: RouteLocationNormalized): Promise<RouteLocationRaw | true> {
   if (!to.path.startsWith('/staff')) return true
-  const me = await currentStaff()
+  // Unreachable server: treated as signed out; logging in again says what is wrong, the cookie survives.
+  const me = await currentStaff().catch(() => null)
   if (to.meta.public) return me && to.name === 'staff-login' ? homeOf(me.role) : true
   if (!me) return { name: 'staff-login', query: to.fullPath === '/staff' ? {} : { next: to.fullPath } }
   if (to.name === 'staff-home') return homeOf(me.role)

@@ -95,6 +95,26 @@ export function currentStaff(): Promise<StaffMe | null> {
   return checked
 }
 
+/**
+ * Asks the server whether the session still holds, for a page that comes back after a while (a tablet woken after a
+ * patrol): an ended session (idle limit, password changed on another device, revoked) then ends at once, not at the
+ * first click. Offline, nothing changes; the next request will tell.
+ */
+export async function recheckSession(): Promise<void> {
+  if (!state.me) return
+  try {
+    const reply = await request<SessionReply>('/staff/me')
+    if (state.me && reply.staff.id === state.me.id) {
+      state.csrfToken = reply.csrfToken
+      state.expiresAt = reply.expiresAt
+    } else if (state.me) {
+      accept(reply) // someone else signed in in another tab meanwhile
+    }
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401 && sessionEndCodes.has(err.code)) endSession('expired')
+  }
+}
+
 export async function login(email: string, password: string, totp?: string): Promise<StaffMe> {
   const reply = await request<SessionReply>('/staff/session', { method: 'POST', body: { email, password, ...(totp ? { totp } : {}) } })
   checked = Promise.resolve(reply.staff)

@@ -2,6 +2,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm'
 import type { ComputedFlag } from '@nabij/shared/moderation/flags'
 import type { Db } from '../../db/connect.js'
 import { moderationFlags, reports, reportUpdates } from '../../db/schema.js'
+import { rowsOf } from '../stats/sql.js'
 import { computeFlags } from './flags.js'
 
 /**
@@ -11,8 +12,12 @@ import { computeFlags } from './flags.js'
  * `flagReport(tx, id)` or `flagReply(tx, id)` instead. Either way a report is flagged once, under a row lock.
  */
 
-/** Near-duplicates: same zone and category, similar words (pg_trgm), filed in the days before, close by. */
-export const nearDuplicate = { similarity: 0.35, days: 7, metres: 250 } as const
+/**
+ * Near-duplicates: same zone and category, similar words (pg_trgm), filed in the days before, close by. Only the
+ * `candidates` most recent such reports are compared, so flagging costs the same in a busy week as in a quiet one
+ * (a text blasted more often than that is caught as repeated text).
+ */
+export const nearDuplicate = { similarity: 0.35, days: 7, metres: 250, candidates: 50 } as const
 /** The same text this many times before, anywhere, within `days`: spam blasted at the form. */
 export const repeatedText = { earlier: 2, days: 7 } as const
 
@@ -23,45 +28,63 @@ export async function saveFlags(tx: Db, target: { reportId: number; updateId?: n
     eq(moderationFlags.reportId, target.reportId),
     updateId === null ? isNull(moderationFlags.updateId) : eq(moderationFlags.updateId, updateId),
   ))
-  if (flags.length === 0) return
-  await tx.insert(moderationFlags).values(flags.map((f) => ({
+  if (flags.length > 0) await insertFlags(tx, target, flags)
+}
+
+async function insertFlags(tx: Db, target: { reportId: number; updateId?: number | null }, flags: readonly ComputedFlag[]): Promise<void> {
+  await tx.insert(moderationFlags).values(flags.map((f) => flagRow(target, f)))
+}
+
+function flagRow(target: { reportId: number; updateId?: number | null }, f: ComputedFlag): typeof moderationFlags.$inferInsert {
+  return {
     reportId: target.reportId,
-    updateId,
+    updateId: target.updateId ?? null,
     kind: f.kind,
     reason: f.reason,
     start: f.start,
     end: f.end,
     match: f.match,
     relatedReportId: f.relatedReportId ?? null,
-  })))
+  }
 }
 
-interface Row extends Record<string, unknown> { id: number | string; reference: string; similarity?: number | string; copies?: number | string }
+type ReportRow = typeof reports.$inferSelect
 
-async function rowsOf(tx: Db, query: ReturnType<typeof sql>): Promise<Row[]> {
-  const result = await tx.execute(query) as unknown as { rows: Row[] }
-  return result.rows
-}
-
-/** Earlier, still-standing reports this one probably repeats. */
-async function findNearDuplicates(tx: Db, report: typeof reports.$inferSelect): Promise<ComputedFlag[]> {
-  const rows = await rowsOf(tx, sql`
-    select r.id, r.reference, similarity(r.description, ${report.description}) as similarity
-    from reports r
-    where r.id < ${report.id}
-      and r.category = ${report.category}
-      and r.zone_id is not distinct from ${report.zoneId}
-      and r.moderation_state not in ('merged', 'rejected_spam', 'rejected_abuse')
-      and r.created_at >= ${report.createdAt.toISOString()}::timestamptz - make_interval(days => ${nearDuplicate.days})
-      and similarity(r.description, ${report.description}) >= ${nearDuplicate.similarity}
-      and (r.lat is null or ${report.lat}::float8 is null or
-        2 * 6371000 * asin(sqrt(
-          power(sin(radians(r.lat - ${report.lat}::float8) / 2), 2)
-          + cos(radians(r.lat)) * cos(radians(${report.lat}::float8)) * power(sin(radians(r.lon - ${report.lon}::float8) / 2), 2)
-        )) <= ${nearDuplicate.metres})
-    order by similarity desc, r.id desc
-    limit 3`)
-  return rows.map((r) => ({
+/**
+ * The flags that need other reports, in one query: earlier, still-standing reports this one probably repeats, and
+ * how often the same text was filed in the days before.
+ */
+async function findRelated(tx: Db, report: ReportRow): Promise<ComputedFlag[]> {
+  const [row] = await rowsOf<{ near: unknown; copies: number | string }>(tx, sql`
+    select
+      (select coalesce(json_agg(d), '[]'::json) from (
+        select r.id, r.reference, similarity(r.description, ${report.description}) as similarity
+        from (
+          select id, reference, description, lat, lon from reports
+          where id < ${report.id}
+            and category = ${report.category}
+            and zone_id is not distinct from ${report.zoneId}
+            and moderation_state not in ('merged', 'rejected_spam', 'rejected_abuse')
+            and created_at >= ${report.createdAt.toISOString()}::timestamptz - make_interval(days => ${nearDuplicate.days})
+          order by id desc
+          limit ${nearDuplicate.candidates}
+        ) r
+        where similarity(r.description, ${report.description}) >= ${nearDuplicate.similarity}
+          and (r.lat is null or ${report.lat}::float8 is null or
+            2 * 6371000 * asin(sqrt(
+              power(sin(radians(r.lat - ${report.lat}::float8) / 2), 2)
+              + cos(radians(r.lat)) * cos(radians(${report.lat}::float8)) * power(sin(radians(r.lon - ${report.lon}::float8) / 2), 2)
+            )) <= ${nearDuplicate.metres})
+        order by similarity desc, r.id desc
+        limit 3
+      ) d) as near,
+      (select count(*) from reports r
+        where r.id <> ${report.id}
+          and r.created_at between ${report.createdAt.toISOString()}::timestamptz - make_interval(days => ${repeatedText.days}) and ${report.createdAt.toISOString()}::timestamptz
+          and md5(lower(regexp_replace(btrim(r.description), '\\s+', ' ', 'g'))) = md5(lower(regexp_replace(btrim(${report.description}), '\\s+', ' ', 'g')))
+      ) as copies`)
+  const nearRows = (typeof row?.near === 'string' ? JSON.parse(row.near) : row?.near ?? []) as { id: number; reference: string; similarity: number }[]
+  const flags: ComputedFlag[] = nearRows.map((r) => ({
     kind: 'near_duplicate',
     reason: `resembles ${r.reference} (${Math.round(Number(r.similarity) * 100)} % similar, same zone and category)`,
     start: 0,
@@ -69,28 +92,42 @@ async function findNearDuplicates(tx: Db, report: typeof reports.$inferSelect): 
     match: r.reference,
     relatedReportId: Number(r.id),
   }))
+  const copies = Number(row?.copies ?? 0)
+  if (copies >= repeatedText.earlier) {
+    flags.push({ kind: 'repeated_text', reason: `the same text was filed ${copies} times before in ${repeatedText.days} days`, start: 0, end: report.description.length, match: report.description.slice(0, 200) })
+  }
+  return flags
 }
 
-async function findRepeatedText(tx: Db, report: typeof reports.$inferSelect): Promise<ComputedFlag[]> {
-  const [row] = await rowsOf(tx, sql`
-    select count(*) as copies, '' as reference, 0 as id from reports r
-    where r.id <> ${report.id}
-      and r.created_at between ${report.createdAt.toISOString()}::timestamptz - make_interval(days => ${repeatedText.days}) and ${report.createdAt.toISOString()}::timestamptz
-      and md5(lower(regexp_replace(btrim(r.description), '\\s+', ' ', 'g'))) = md5(lower(regexp_replace(btrim(${report.description}), '\\s+', ' ', 'g')))`)
-  const copies = Number(row?.copies ?? 0)
-  if (copies < repeatedText.earlier) return []
-  return [{ kind: 'repeated_text', reason: `the same text was filed ${copies} times before in ${repeatedText.days} days`, start: 0, end: report.description.length, match: report.description.slice(0, 200) }]
+/**
+ * Flags locked reports and marks them flagged: per report one query for the flags that need other reports, then
+ * one insert for all new flags and one update for all reports. Call inside a transaction.
+ */
+async function flagReports(tx: Db, rows: ReportRow[]): Promise<Map<number, ComputedFlag[]>> {
+  const result = new Map<number, ComputedFlag[]>()
+  const detected: { id: number; language: string | null }[] = []
+  const fresh: { reportId: number; flag: ComputedFlag }[] = []
+  for (const report of rows) {
+    const { flags, detectedLanguage } = computeFlags(report.description, { language: report.language })
+    flags.push(...await findRelated(tx, report))
+    // Never flagged means no flags to replace: the first pass only inserts.
+    if (report.flaggedAt === null) fresh.push(...flags.map((flag) => ({ reportId: report.id, flag })))
+    else await saveFlags(tx, { reportId: report.id }, flags)
+    detected.push({ id: report.id, language: detectedLanguage })
+    result.set(report.id, flags)
+  }
+  if (fresh.length > 0) await tx.insert(moderationFlags).values(fresh.map(({ reportId, flag }) => flagRow({ reportId }, flag)))
+  if (detected.length > 0) {
+    const values = sql.join(detected.map((d) => sql`(${d.id}::bigint, ${d.language}::text)`), sql`, `)
+    await tx.execute(sql`update reports set flagged_at = now(), detected_language = v.language from (values ${values}) as v(id, language) where reports.id = v.id`)
+  }
+  return result
 }
 
 /** Flags one report's description and marks it flagged; returns the flags. Call inside a transaction. */
 export async function flagReport(tx: Db, reportId: number): Promise<ComputedFlag[]> {
-  const [report] = await tx.select().from(reports).where(eq(reports.id, reportId)).for('update')
-  if (!report) return []
-  const { flags, detectedLanguage } = computeFlags(report.description, { language: report.language })
-  flags.push(...await findNearDuplicates(tx, report), ...await findRepeatedText(tx, report))
-  await saveFlags(tx, { reportId }, flags)
-  await tx.update(reports).set({ flaggedAt: sql`now()`, detectedLanguage }).where(eq(reports.id, reportId))
-  return flags
+  const found = await tx.select().from(reports).where(eq(reports.id, reportId)).for('update')
+  return (await flagReports(tx, found)).get(reportId) ?? []
 }
 
 /** Flags one resident reply. Call inside a transaction. */
@@ -115,14 +152,14 @@ export async function flagPending(db: Db, batch = 25, stopping: () => boolean = 
   // Between batches a closing instance stops; what is left is flagged by the next drain, here or elsewhere.
   while (!stopping()) {
     const done = await db.transaction(async (tx) => {
-      const reportIds = await tx.select({ id: reports.id }).from(reports)
+      const pending = await tx.select().from(reports)
         .where(isNull(reports.flaggedAt)).orderBy(reports.id).limit(batch).for('update', { skipLocked: true })
-      for (const { id } of reportIds) await flagReport(tx, id)
+      await flagReports(tx, pending)
       const replyIds = await tx.select({ id: reportUpdates.id }).from(reportUpdates)
         .where(and(isNull(reportUpdates.flaggedAt), eq(reportUpdates.author, 'reporter'))).orderBy(reportUpdates.id).limit(batch)
         .for('update', { skipLocked: true })
       for (const { id } of replyIds) await flagReply(tx, id)
-      return reportIds.length + replyIds.length
+      return pending.length + replyIds.length
     })
     total += done
     if (done === 0) return total

@@ -57,6 +57,23 @@ export async function storePhotos(storage: PhotoStorage, processed: ProcessedPho
   return stored
 }
 
+/**
+ * Keeps only the 400 px derivative, for small pictures such as a staff portrait: one file, named like a thumbnail so
+ * the orphan sweep recognises it. The row (storage and thumb keys both naming that file) goes into the caller's
+ * transaction; on a storage failure nothing is left behind and the answer is 503.
+ */
+export async function storeThumbnailOnly(storage: PhotoStorage, photo: ProcessedPhoto): Promise<StoredPhoto> {
+  const id = randomUUID()
+  const key = `${id.slice(0, 2)}/${id}-thumb.webp`
+  try {
+    await storage.put(key, photo.thumb)
+  } catch {
+    await Promise.allSettled([storage.delete(key)])
+    throw new StorageUnavailable()
+  }
+  return { id, storageKey: key, thumbKey: key, width: photo.thumbWidth, height: photo.thumbHeight, bytes: photo.thumb.byteLength }
+}
+
 /** Undoes storePhotos after a failed transaction. Best effort: an orphan file is harmless, a lost report is not. */
 export async function discardPhotos(storage: PhotoStorage, stored: StoredPhoto[]): Promise<void> {
   await Promise.allSettled(stored.flatMap((p) => [storage.delete(p.storageKey), storage.delete(p.thumbKey)]))

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm'
 import { notifyChannel, type EventType } from '@nabij/shared/domain/events'
-import type { Db } from '../../db/connect.js'
+import { afterCommit } from '../../db/after-commit.js'
+import { sideConnectionOf, type Db } from '../../db/connect.js'
+import { rowsOf } from '../stats/sql.js'
 
 export interface NewEvent {
   type: EventType
@@ -9,33 +11,136 @@ export interface NewEvent {
   payload?: Record<string, unknown>
 }
 
-/** Any constant works; it names the one advisory lock that orders event writers. */
-const eventOrderLock = 0x6e61626a
+/** Any constant works; it names the one advisory lock that serialises the sequencers of every instance. */
+const sequencerLock = 0x6e61626a
 
 /**
- * Bench only: turns the ordering lock and the NOTIFY off, to measure what announcing costs intake. Production never
- * touches it; without the announcement no instance learns of the event until its next poll.
+ * Bench only: stops recordEvent from waking the sequencer, to measure what announcing costs intake. Production never
+ * touches it; unannounced events are numbered by the next sweep.
  */
 export const eventAnnouncement = { enabled: true }
 
 /**
- * Writes the event row and announces its id. Call it inside the transaction of the change it describes, as its last
- * write: PostgreSQL delivers a NOTIFY only when that transaction commits, so listeners never see a rolled-back event.
- * The payload is the id only (NOTIFY payloads are limited to 8,000 bytes); never put contact data in `payload`.
- *
- * The transaction-scoped advisory lock makes event ids commit in id order: a second writer waits from its event
- * insert until the first commits. PostgreSQL already serialises notifying commits (async.c takes a database-wide lock
- * in PreCommit_Notify), so this widens that window by one statement. It is what lets readers ask for `id > last`
- * and never miss an event that committed late with a smaller id.
+ * Writes the event row inside the transaction of the change it describes; after COMMIT the sequencer numbers it and
+ * announces it. Intake transactions take no shared lock and send no NOTIFY (PostgreSQL serialises notifying
+ * commits database-wide), so they commit side by side. Never put contact data in `payload`.
  */
 export async function recordEvent(tx: Db, event: NewEvent): Promise<number> {
-  if (eventAnnouncement.enabled) await tx.execute(sql`select pg_advisory_xact_lock(${eventOrderLock})`)
   const payload = JSON.stringify(event.payload ?? {})
-  const inserted = sql`insert into events (type, report_id, zone_id, payload)
-    values (${event.type}, ${event.reportId ?? null}, ${event.zoneId ?? null}, ${payload}::jsonb) returning id`
-  const result = eventAnnouncement.enabled
-    ? await tx.execute(sql`with e as (${inserted}) select id, pg_notify(${notifyChannel}, id::text) from e`)
-    : await tx.execute(inserted)
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { id: number | string }[]
+  const rows = await rowsOf<{ id: number | string }>(tx, sql`insert into events (type, report_id, zone_id, payload)
+    values (${event.type}, ${event.reportId ?? null}, ${event.zoneId ?? null}, ${payload}::jsonb) returning id`)
+  // The change's transaction resolves once its event has a position: a client that saw the answer to its POST and
+  // subscribes next finds the event in the log (read your writes), and tests need not wait.
+  if (eventAnnouncement.enabled && !afterCommit((root) => sequencerOf(root).wake())) await sequencerOf(tx).wake()
   return Number(rows[0]!.id)
+}
+
+export interface SequencerOptions {
+  /** Events numbered per transaction at most. */
+  batch?: number
+  /**
+   * Rounds start at least this far apart, so a burst is numbered (and announced, and read by every instance's feed)
+   * in a few rounds rather than one per event; it is also the most a write waits for its number beyond the round.
+   */
+  minIntervalMs?: number
+  onError?: (err: unknown) => void
+}
+
+/**
+ * Gives committed events their position in the log, in commit order, and announces the newest position by NOTIFY.
+ *
+ * One transaction per round, under an advisory lock that every instance's sequencer takes: a round starts after the
+ * previous one committed, so positions become visible in increasing order and a reader of `position > last` never
+ * sees one appear behind it. An event committed while a round runs is numbered by the next round; wakes during a
+ * round coalesce into the next, so a burst of intakes costs a few rounds, not one each. An instance killed between
+ * an intake's commit and its round leaves the event unnumbered until any instance's next sweep.
+ */
+export class EventSequencer {
+  private running: Promise<void> | null = null
+  /** Those waiting for the next round to start; it settles them when it has numbered everything committed before it. */
+  private waiters: (() => void)[] = []
+  private timer: NodeJS.Timeout | null = null
+  private lastRoundAt = -Infinity
+  /** Rounds that numbered at least one event (observability and tests). */
+  rounds = 0
+
+  constructor(private readonly db: Db, private options: SequencerOptions = {}) {}
+
+  /**
+   * Numbers what is waiting. Resolves once a round that started after this call has finished: every event committed
+   * before the call then has its position. Never rejects: a failed round leaves the events to the sweep.
+   */
+  wake(): Promise<void> {
+    const done = new Promise<void>((resolve) => this.waiters.push(resolve))
+    this.running ??= this.loop()
+    return done
+  }
+
+  /** A sweep every `everyMs` numbers events whose instance died before its round (and keeps going after errors). */
+  start(everyMs: number, options: SequencerOptions = {}): void {
+    this.options = { ...this.options, ...options }
+    this.timer ??= setInterval(() => void this.wake(), everyMs)
+    this.timer.unref()
+    void this.wake()
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
+    await this.running
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      while (this.waiters.length > 0) {
+        const wait = this.lastRoundAt + (this.options.minIntervalMs ?? 10) - performance.now()
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+        this.lastRoundAt = performance.now()
+        const settled = this.waiters
+        this.waiters = []
+        try {
+          while (await this.round() === (this.options.batch ?? 1000));
+        } catch (err) {
+          // The sweep or the next wake retries: the events stay unnumbered, nothing is lost.
+          this.options.onError?.(err)
+        }
+        for (const resolve of settled) resolve()
+      }
+    } finally {
+      this.running = null
+    }
+  }
+
+  /** One transaction: number up to `batch` waiting events in id order, NOTIFY the newest position. */
+  private async round(): Promise<number> {
+    const batch = this.options.batch ?? 1000
+    // Cheap when idle, and outside a transaction: the partial index holds only unnumbered events.
+    const waiting = await rowsOf<{ n: number }>(this.db, sql`select count(*)::int as n from (select 1 from events where position is null limit 1) w`)
+    if (!waiting[0]?.n) return 0
+    const numbered = await this.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${sequencerLock})`)
+      // A new statement, so a new snapshot: it sees every round committed before the lock was granted.
+      const rows = await rowsOf<{ n: number }>(tx, sql`
+        with waiting as (
+          select id from events where position is null order by id limit ${batch}
+        ), numbered as (
+          select id, nextval('event_position_seq') as position from waiting
+        ), updated as (
+          update events e set position = n.position from numbered n where e.id = n.id returning e.position
+        )
+        select count(*)::int as n, pg_notify(${notifyChannel}, max(position)::text) from updated having count(*) > 0`)
+      return rows[0]?.n ?? 0
+    })
+    if (numbered > 0) this.rounds++
+    return numbered
+  }
+}
+
+const sequencers = new WeakMap<Db, EventSequencer>()
+
+/** The one sequencer of a database connection (pool or PGlite) in this process. */
+export function sequencerOf(db: Db): EventSequencer {
+  let sequencer = sequencers.get(db)
+  if (!sequencer) sequencers.set(db, sequencer = new EventSequencer(sideConnectionOf(db)))
+  return sequencer
 }

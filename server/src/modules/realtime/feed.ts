@@ -1,10 +1,11 @@
-import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm'
 import { notifyChannel, type EventType } from '@nabij/shared/domain/events'
 import type { Database, Db } from '../../db/connect.js'
 import { events, reports, reportUpdates, type ReportUpdate } from '../../db/schema.js'
 
 /** An event row with the fields of its report that decide who may see it, as they are now. */
 export interface FeedEvent {
+  /** The event's position in the log (`events.position`): what clients see as the event id and resume from. */
   id: number
   type: EventType
   reportId: number | null
@@ -16,47 +17,49 @@ export interface FeedEvent {
   reply: ReportUpdate | null
 }
 
-/** Events after `after`, oldest first. Event ids commit in order (see recordEvent), so nothing can appear behind. */
+/**
+ * Numbered events after position `after`, in log order. Positions become visible in increasing order (see
+ * EventSequencer), so nothing can appear behind a position once read.
+ */
 export async function eventsAfter(db: Db, after: number, limit: number, where?: SQL): Promise<FeedEvent[]> {
-  const rows = await db.select({
-    id: events.id,
-    type: events.type,
-    reportId: events.reportId,
-    zoneId: events.zoneId,
-    payload: events.payload,
-    createdAt: events.createdAt,
-    reference: reports.reference,
-    reportZoneId: reports.zoneId,
-    queue: reports.queue,
-    assignedStaffId: reports.assignedStaffId,
-    moderationState: reports.moderationState,
-    reply: reportUpdates,
-  }).from(events)
-    .leftJoin(reports, eq(reports.id, events.reportId))
-    .leftJoin(reportUpdates, and(
-      eq(events.type, 'report.reporter_replied'),
-      eq(reportUpdates.reportId, events.reportId),
-      sql`${reportUpdates.id} = (${events.payload}->>'updateId')::bigint`,
-    ))
-    .where(and(gt(events.id, after), where))
-    .orderBy(asc(events.id))
-    .limit(limit)
-  return rows.map((r) => ({
-    id: r.id,
-    type: r.type as EventType,
-    reportId: r.reportId,
-    zoneId: r.zoneId ?? r.reportZoneId,
-    payload: r.payload,
-    createdAt: r.createdAt,
-    report: r.reference === null
-      ? null
-      : { reference: r.reference, zoneId: r.reportZoneId, queue: r.queue!, assignedStaffId: r.assignedStaffId, moderationState: r.moderationState! },
-    reply: r.reply,
-  }))
+  // The events first, by the position index; then their reports and replies by primary key. One query with joins
+  // let the planner hash-join whole tables on every read once they grew.
+  const columns = { id: events.position, type: events.type, reportId: events.reportId, zoneId: events.zoneId, payload: events.payload, createdAt: events.createdAt }
+  // A subscription's backfill filter may name the report's zone; the live feed reads every event and needs no join.
+  const query = where ? db.select(columns).from(events).leftJoin(reports, eq(reports.id, events.reportId)) : db.select(columns).from(events)
+  const rows = await query.where(and(gt(events.position, after), where)).orderBy(asc(events.position)).limit(limit)
+  if (rows.length === 0) return []
+  const reportIds = [...new Set(rows.flatMap((r) => (r.reportId === null ? [] : [r.reportId])))]
+  const replyIds = rows.flatMap((r) => (r.type === 'report.reporter_replied' && r.payload.updateId !== undefined ? [Number(r.payload.updateId)] : []))
+    .filter((id) => Number.isSafeInteger(id))
+  const [reportRows, replyRows] = await Promise.all([
+    reportIds.length === 0 ? [] : db.select({
+      id: reports.id, reference: reports.reference, zoneId: reports.zoneId, queue: reports.queue, assignedStaffId: reports.assignedStaffId, moderationState: reports.moderationState,
+    }).from(reports).where(inArray(reports.id, reportIds)),
+    replyIds.length === 0 ? [] : db.select().from(reportUpdates).where(inArray(reportUpdates.id, replyIds)),
+  ])
+  const reportById = new Map(reportRows.map((r) => [r.id, r]))
+  const replyById = new Map(replyRows.map((r) => [r.id, r]))
+  return rows.map((r) => {
+    const report = r.reportId === null ? undefined : reportById.get(r.reportId)
+    const reply = r.type === 'report.reporter_replied' ? replyById.get(Number(r.payload.updateId)) : undefined
+    return {
+      id: r.id!,
+      type: r.type as EventType,
+      reportId: r.reportId,
+      zoneId: r.zoneId ?? report?.zoneId ?? null,
+      payload: r.payload,
+      createdAt: r.createdAt,
+      report: report
+        ? { reference: report.reference, zoneId: report.zoneId, queue: report.queue, assignedStaffId: report.assignedStaffId, moderationState: report.moderationState }
+        : null,
+      reply: reply && reply.reportId === r.reportId ? reply : null,
+    }
+  })
 }
 
 export async function newestEventId(db: Db): Promise<number> {
-  const [row] = await db.select({ id: sql<string | null>`max(${events.id})` }).from(events)
+  const [row] = await db.select({ id: sql<string | null>`max(${events.position})` }).from(events)
   return Number(row?.id ?? 0)
 }
 
@@ -71,9 +74,9 @@ export interface FeedOptions {
 }
 
 /**
- * This instance's view of the event log: LISTENs for ids, then reads every event after the last one it handed on, in
- * order. A lost LISTEN connection is re-opened by itself; reading `id > last` after it catches up on what the gap
- * hid. NOTIFY is only a wake-up: the rows are the truth.
+ * This instance's view of the event log: LISTENs for the sequencer's announcements, then reads every event after the
+ * last position it handed on, in order. A lost LISTEN connection is re-opened by itself; reading `position > last`
+ * after it catches up on what the gap hid. NOTIFY is only a wake-up: the rows are the truth.
  */
 export class EventFeed {
   head = 0

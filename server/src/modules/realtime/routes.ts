@@ -11,6 +11,7 @@ import type { ModuleOptions } from '../../app.js'
 import type { Config } from '../../config.js'
 import { translator } from '../../i18n.js'
 import { verifyResidentToken } from '../reports/resident-token.js'
+import { sequencerOf } from './events.js'
 import { Hub, type HubOptions, type LiveClient, type Principal } from './hub.js'
 import { findReportForLive, zoneExists } from './service.js'
 import { staffCanSeeReport } from '../staff/access.js'
@@ -46,8 +47,16 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox<ModuleOptions & { live?: 
   const hub = new Hub(database, { ...live, onError: (err) => app.log.warn({ err }, 'event feed read failed') })
   await hub.start()
   hubs.set(app.server, hub)
+  // Numbers events after their commit; its sweep also numbers those an instance killed mid-way left behind.
+  const sequencer = sequencerOf(db)
+  sequencer.start(live?.pollMs || 5_000, {
+    // PGlite runs every query on this one thread: wider rounds leave more of it to the requests.
+    minIntervalMs: database.kind === 'pglite' ? 40 : 2,
+    onError: (err) => app.log.warn({ err }, 'event sequencing failed; the next sweep retries'),
+  })
   app.addHook('onClose', async () => {
     hubs.delete(app.server)
+    await sequencer.stop()
     await hub.stop()
   })
 

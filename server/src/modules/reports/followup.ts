@@ -2,16 +2,17 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { FollowUpView, ReceiptSessionReply, ReplyBody, TimelineItem } from '@nabij/shared/api/followup'
 import type { Category } from '@nabij/shared/domain/categories'
 import type { Language } from '@nabij/shared/domain/languages'
-import type { CloseReason, Status } from '@nabij/shared/domain/statuses'
+import { reopenWindowDays, type CloseReason, type Status } from '@nabij/shared/domain/statuses'
 import type { Config } from '../../config.js'
 import type { Db } from '../../db/connect.js'
-import { reports, reportUpdates, type Photo, type ReportUpdate } from '../../db/schema.js'
+import { reports, reportUpdates, type Photo, type Report, type ReportUpdate } from '../../db/schema.js'
 import { ReceiptInvalid, ReportNotFound, ValidationFailed } from '../../errors.js'
 import { translator } from '../../i18n.js'
 import type { ProcessedPhoto } from '../photos/pipeline.js'
 import { discardPhotos, photoRef, recordPhotos, reporterPhotos, storePhotos } from '../photos/service.js'
 import type { PhotoStorage } from '../photos/storage.js'
 import { withSurvivorTimeline } from '../public/service.js'
+import { erasuresOf } from '../retention/service.js'
 import { recordEvent } from '../realtime/events.js'
 import { receiptHash } from './receipt.js'
 import { issueResidentToken } from './resident-token.js'
@@ -70,7 +71,16 @@ export function renderUpdate(row: ReportUpdate, photos: Pick<Photo, 'id' | 'widt
     language: language ?? null,
     ...(original ? { original } : {}),
     photos: photos.map(photoRef),
+    // A reply always has words or photos (postReply refuses neither); neither left means retention took the photos.
+    ...(row.author === 'reporter' && !text && photos.length === 0 ? { photosErased: true } : {}),
   }
+}
+
+/** Until when the reporter may reopen a closed report (workflow/service.ts reopenByReporter decides for real). */
+function reopenUntil(report: Pick<Report, 'status' | 'closedAt' | 'updatedAt'>, now = new Date()): string | null {
+  if (report.status !== 'closed') return null
+  const until = new Date((report.closedAt ?? report.updatedAt).getTime() + reopenWindowDays * 86_400_000)
+  return until > now ? toHour(until) : null
 }
 
 export async function followUpView(db: Db, reportId: number, reader: Language): Promise<FollowUpView> {
@@ -97,6 +107,8 @@ export async function followUpView(db: Db, reportId: number, reader: Language): 
     photos: photos.filter((p) => p.updateId === null).map(photoRef),
     // A report merged as a duplicate is followed through the surviving report's public timeline.
     timeline: await withSurvivorTimeline(db, report, updates.map((u) => renderUpdate(u, photos.filter((p) => p.updateId === u.id), reader)), reader),
+    reopenUntil: reopenUntil(report),
+    erased: (await erasuresOf(db, report)).map((e) => ({ ...e, at: toHour(e.at) })),
   }
 }
 

@@ -117,6 +117,8 @@ export async function fileReport(db: Db, input: CreateReportBody, photos: Proces
           assignedStaffId: route.assignedStaffId,
           promisedResponseHours: route.promisedResponseHours,
           dueAt: new Date(now.getTime() + route.promisedResponseHours * 3_600_000),
+          // A given clock (the demo's past reports, Open311 imports) is the filing time too; otherwise the database's.
+          ...(deps.now ? { createdAt: deps.now } : {}),
         }).returning({ id: reports.id, reference: reports.reference })
         await recordPhotos(tx, stored, { reportId: row!.id })
         const reply: CreateReportReply = { reference: row!.reference, receiptCode: receipt.code, target: targetOf(report.category), photoCount: stored.length }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import type { Db } from '../../db/connect.js'
 import type { PhotoStorage } from '../photos/storage.js'
+import { rowsOf } from '../stats/sql.js'
 import { deleteRejectedPhotos, eraseExpiredContacts, removePhotoFiles } from './service.js'
 
 /** Names the advisory lock of the retention job (the event-order lock is 0x6e61626a). */
@@ -25,8 +26,7 @@ export interface RetentionRun {
  */
 export async function runRetention(db: Db, storage: PhotoStorage, settings: RetentionSettings, now = new Date()): Promise<RetentionRun> {
   const outcome = await db.transaction(async (tx) => {
-    const result = await tx.execute(sql`select pg_try_advisory_xact_lock(${retentionLock}) as locked`)
-    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { locked: boolean }[]
+    const rows = await rowsOf<{ locked: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${retentionLock}) as locked`)
     if (!rows[0]?.locked) return null
     const contacts = await eraseExpiredContacts(tx, settings.contactDays, now)
     const files = await deleteRejectedPhotos(tx, settings.rejectedPhotoDays, now)

@@ -1,7 +1,8 @@
-import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm'
+import type { Erasure } from '@nabij/shared/api/followup'
 import { statusFamilies } from '@nabij/shared/domain/statuses'
 import type { Db } from '../../db/connect.js'
-import { idempotencyKeys, moderationFlags, photos, reports, reportUpdates } from '../../db/schema.js'
+import { auditLog, idempotencyKeys, moderationFlags, photos, reports, reportUpdates, type Report } from '../../db/schema.js'
 import { ReportNotFound } from '../../errors.js'
 import { audit } from '../audit/service.js'
 import type { PhotoStorage } from '../photos/storage.js'
@@ -121,4 +122,29 @@ export async function eraseReportContent(db: Db, storage: PhotoStorage, reportId
   })
   await removePhotoFiles(storage, files)
   return result
+}
+
+/** The audit entries each erasure writes, and what they mean to the reporter. */
+const erasureActions: Record<string, Pick<Erasure, 'part' | 'reason'>> = {
+  'report.erased_by_reporter': { part: 'content', reason: 'request' },
+  'report.contact_erased': { part: 'contact', reason: 'retention' },
+  'report.photos_deleted': { part: 'photos', reason: 'retention' },
+}
+
+/**
+ * What of a report's own content was erased, why and when (the last time of each kind), read from the audit entries
+ * written in the erasing transactions. Only a report bearing a mark of erasure (the neutral description, erased
+ * contact data, a rejection whose photos expire) is looked up, so a follow-up view costs no extra query otherwise.
+ */
+export async function erasuresOf(db: Db, report: Pick<Report, 'id' | 'description' | 'contactErasedAt' | 'moderationState'>): Promise<{ part: Erasure['part']; reason: Erasure['reason']; at: Date }[]> {
+  const marked = report.description === erasedText || report.contactErasedAt !== null || rejectedStates.includes(report.moderationState)
+  if (!marked) return []
+  const rows = await db.select({ action: auditLog.action, at: auditLog.at }).from(auditLog)
+    .where(and(eq(auditLog.reportId, report.id), inArray(auditLog.action, Object.keys(erasureActions))))
+    .orderBy(asc(auditLog.at), asc(auditLog.id))
+  const latest = new Map<string, Date>()
+  for (const row of rows) latest.set(row.action, row.at)
+  // The contact's own time stamp is the job's clock, which the audit entry's insert time can only approximate.
+  if (report.contactErasedAt && latest.has('report.contact_erased')) latest.set('report.contact_erased', report.contactErasedAt)
+  return [...latest].map(([action, at]) => ({ ...erasureActions[action]!, at })).sort((a, b) => a.at.getTime() - b.at.getTime())
 }

@@ -15,9 +15,12 @@ import type { StaffPrincipal } from './sessions.js'
  */
 export type ReportAccessFields = Pick<Report, 'zoneId' | 'queue' | 'assignedStaffId'>
 
+// toLocaleDateString builds a formatter per call (tens of µs); routing asks on every intake.
+const brusselsDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels', year: 'numeric', month: '2-digit', day: '2-digit' })
+
 /** "Today" for assignments is the Brussels calendar day. */
 export function brusselsDate(at: Date = new Date()): string {
-  return at.toLocaleDateString('en-CA', { timeZone: 'Europe/Brussels' })
+  return brusselsDay.format(at)
 }
 
 /**

@@ -1,5 +1,5 @@
 import { hash, verify } from '@node-rs/argon2'
-import { passwordMinLength } from '@nabij/shared/api/staff'
+import { passwordMinLength } from '@nabij/shared/domain/roles'
 import { PasswordTooWeak } from '../../errors.js'
 
 // @node-rs/argon2 defaults to argon2id (19 MiB, 2 passes): OWASP's first recommended setting.

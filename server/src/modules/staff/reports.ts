@@ -1,7 +1,7 @@
-import { and, asc, count, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { ContactReply, StaffReportDetail, StaffReportsPage, StaffReportsQuery, StaffTimelineItem } from '@nabij/shared/api/staff'
-import { openStatuses, overdueState, type Queue } from '@nabij/shared/domain/statuses'
+import { openStatuses, overdueState, type Queue, type QueueSort } from '@nabij/shared/domain/statuses'
 import type { Db } from '../../db/connect.js'
 import { photos, reports, reportUpdates, routingRules, staffUsers, zones, type Report } from '../../db/schema.js'
 import { Forbidden, NotFound, ReportNotFound } from '../../errors.js'
@@ -34,6 +34,27 @@ async function queueScope(db: Db, staff: StaffPrincipal): Promise<SQL | undefine
 
 const dueAt = sql`coalesce(${reports.dueAt}, ${reports.createdAt} + make_interval(hours => ${reports.promisedResponseHours}))`
 
+/**
+ * Hours taken to the first public answer (or so far) per promised hour: above 1 is overdue, as `overdueState` has it,
+ * so the filter and the order agree with the badge on each row.
+ */
+const lateness = (now: Date) =>
+  sql`extract(epoch from (coalesce(${reports.firstPublicAnswerAt}, ${now.toISOString()}::timestamptz) - ${reports.createdAt})) / 3600.0 / ${reports.promisedResponseHours}`
+
+/** The queue's orders, over every page. */
+function queueOrder(sort: QueueSort | undefined, now: Date): SQL[] {
+  switch (sort) {
+    case 'newest':
+      return [desc(reports.createdAt), desc(reports.id)]
+    case 'overdue':
+      return [desc(lateness(now)), asc(reports.createdAt), asc(reports.id)]
+    case 'due':
+      return [asc(dueAt), asc(reports.createdAt), asc(reports.id)]
+    default:
+      return [asc(reports.createdAt), asc(reports.id)]
+  }
+}
+
 export async function listStaffReports(db: Db, staff: StaffPrincipal, query: StaffReportsQuery, now = new Date()): Promise<StaffReportsPage> {
   const where = and(
     await queueScope(db, staff),
@@ -41,8 +62,8 @@ export async function listStaffReports(db: Db, staff: StaffPrincipal, query: Sta
     query.category && query.category.length > 0 ? inArray(reports.category, query.category) : undefined,
     query.zoneId !== undefined ? eq(reports.zoneId, query.zoneId) : undefined,
     query.queue !== undefined ? eq(reports.queue, query.queue) : undefined,
-    query.overdue === true ? and(isNull(reports.firstPublicAnswerAt), sql`${dueAt} < ${now.toISOString()}::timestamptz`) : undefined,
-    query.overdue === false ? or(sql`${reports.firstPublicAnswerAt} is not null`, sql`${dueAt} >= ${now.toISOString()}::timestamptz`) : undefined,
+    query.overdue === true ? sql`${lateness(now)} > 1` : undefined,
+    query.overdue === false ? sql`${lateness(now)} <= 1` : undefined,
   )
   const [total] = await db.select({ n: count() }).from(reports).where(where)
   const rows = await db.select({
@@ -53,7 +74,7 @@ export async function listStaffReports(db: Db, staff: StaffPrincipal, query: Sta
   }).from(reports)
     .leftJoin(zones, eq(zones.id, reports.zoneId))
     .where(where)
-    .orderBy(asc(reports.createdAt), asc(reports.id))
+    .orderBy(...queueOrder(query.sort, now))
     .limit(query.pageSize)
     .offset((query.page - 1) * query.pageSize)
   return {

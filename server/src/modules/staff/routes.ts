@@ -1,13 +1,20 @@
+import multipart from '@fastify/multipart'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ErrorReply } from '@nabij/shared/api/errors'
 import {
-  ContactReply, CreateStaffBody, LoginBody, ReportRefParams, StaffReportDetail, StaffReportsPage, StaffReportsQuery, PasswordChangeBody, SessionReply, StaffIdParams, StaffList, StaffUserView, TotpDisableBody,
-  TotpEnableBody, TotpSetupReply, UpdateStaffBody,
+  ContactReply, CreateStaffBody, LoginBody, ReportRefParams, StaffReportDetail, StaffReportsPage, StaffReportsQuery, PasswordChangeBody, SessionReply, StaffIdParams, StaffList, StaffProfile,
+  StaffProfileBody, StaffUserView, TotpDisableBody, TotpEnableBody, TotpSetupReply, UpdateStaffBody,
 } from '@nabij/shared/api/staff'
 import type { ModuleOptions } from '../../app.js'
+import { ValidationFailed } from '../../errors.js'
 import { requireStaff, sessionCookieName, sessionCookieOptions } from '../../plugins/auth.js'
+import { photoPool } from '../photos/pool.js'
+import { processUploads } from '../photos/service.js'
+import { photoStorage } from '../photos/storage-factory.js'
+import { multipartLimits, readSubmission } from '../reports/multipart.js'
+import { ownPhoto, publicOfficerPhoto, removeOwnPhoto, setOwnPhoto, setPhotoPublic, staffProfile } from './profile.js'
 import { listStaffReports, staffReportContact, staffReportDetail } from './reports.js'
 import { changePassword, createStaff, listStaff, login, logout, staffMe, staffUserView, totpDisable, totpEnable, totpSetup, updateStaff } from './service.js'
 
@@ -16,9 +23,14 @@ const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorRe
 export const loginRateLimit = { max: 30, timeWindow: 60_000 }
 const tags = ['staff']
 
-/** Sessions and accounts: /api/staff/session, /api/staff/me…, /api/staff/users… (admin). */
+const webp = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' })
+
+/** Sessions and accounts: /api/staff/session, /api/staff/me…, /api/staff/users… (admin); officers' public photos. */
 export const staffRoutes: FastifyPluginAsyncTypebox<ModuleOptions> = async (app, { db, config }) => {
   await app.register(rateLimit, { global: false })
+  await app.register(multipart, { limits: { ...multipartLimits, files: 1 } })
+  const storage = photoStorage(config)
+  const pool = photoPool()
 
   app.post('/staff/session', {
     config: { rateLimit: loginRateLimit },
@@ -74,6 +86,58 @@ export const staffRoutes: FastifyPluginAsyncTypebox<ModuleOptions> = async (app,
     return reply.code(204).send(null)
   })
 
+  // ---------------------------------------------------------------- the caller's own public profile
+  app.get('/staff/me/profile', {
+    schema: { tags, summary: 'What residents may see of the caller: first name, photo and whether it is shown', response: { 200: StaffProfile, ...errors } },
+    preHandler: requireStaff(),
+  }, async (req) => staffProfile(db, req.staff!.id))
+
+  app.patch('/staff/me/profile', {
+    schema: { tags, summary: "Show or hide the caller's photo on the zone pages (their choice only)", body: StaffProfileBody, response: { 200: StaffProfile, ...errors } },
+    preHandler: requireStaff(),
+  }, async (req) => setPhotoPublic(db, req.staff!, req.body.photoPublic))
+
+  app.put('/staff/me/photo', {
+    schema: {
+      tags,
+      summary: "Upload or replace the caller's photo (multipart, one file); kept as a 400 px WebP without metadata",
+      response: { 200: StaffProfile, 413: ErrorReply, 415: ErrorReply, 422: ErrorReply, 503: ErrorReply, ...errors },
+    },
+    preHandler: requireStaff(),
+  }, async (req) => {
+    if (!req.isMultipart()) throw new ValidationFailed('multipart/form-data expected')
+    const { uploads } = await readSubmission(req, 'profile', { jsonRequired: false })
+    if (uploads.length !== 1) throw new ValidationFailed('one photo expected')
+    const [processed] = await processUploads(pool, uploads)
+    return setOwnPhoto(db, storage, req.staff!, processed!)
+  })
+
+  app.delete('/staff/me/photo', {
+    schema: { tags, summary: "Remove the caller's photo (and the choice to show it)", response: { 200: StaffProfile, 503: ErrorReply, ...errors } },
+    preHandler: requireStaff(),
+  }, async (req) => removeOwnPhoto(db, storage, req.staff!))
+
+  app.get('/staff/me/photo', {
+    schema: { tags, summary: "The caller's own photo, shown or not", response: { 200: webp, ...errors } },
+    preHandler: requireStaff(),
+  }, async (req, reply) => {
+    const data = await ownPhoto(db, storage, req.staff!.id)
+    return reply.type('image/webp').header('cache-control', 'private, no-cache').header('x-content-type-options', 'nosniff').send(data)
+  })
+
+  app.get('/public/officers/:id/photo', {
+    schema: {
+      tags: ['public'],
+      summary: "An officer's photo, while they choose to show it on the zone pages; 404 otherwise",
+      params: StaffIdParams,
+      response: { 200: webp, 404: ErrorReply },
+    },
+  }, async (req, reply) => {
+    const data = await publicOfficerPhoto(db, storage, req.params.id)
+    // Short: an officer who hides the photo is gone from shared caches within minutes.
+    return reply.type('image/webp').header('cache-control', 'public, max-age=300').header('x-content-type-options', 'nosniff').send(data)
+  })
+
   app.get('/staff/users', {
     schema: { tags, summary: 'All staff accounts (admin)', response: { 200: StaffList, ...errors } },
     preHandler: requireStaff('admin'),
@@ -94,7 +158,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<ModuleOptions> = async (app,
 
   // ---------------------------------------------------------------- the caller's queue
   app.get('/staff/reports', {
-    schema: { tags, summary: "The caller's queue, filtered and paged (oldest first)", querystring: StaffReportsQuery, response: { 200: StaffReportsPage, ...errors } },
+    schema: { tags, summary: "The caller's queue, filtered, sorted (oldest first unless asked) and paged", querystring: StaffReportsQuery, response: { 200: StaffReportsPage, ...errors } },
     preHandler: requireStaff(),
   }, async (req) => listStaffReports(db, req.staff!, req.query))
 

@@ -1,10 +1,11 @@
-import { and, asc, eq, isNull } from 'drizzle-orm'
+import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import { targetOf, type Category } from '@nabij/shared/domain/categories'
 import type { Queue } from '@nabij/shared/domain/statuses'
 import type { Db } from '../../db/connect.js'
 import { routingRules, staffUsers, zoneOfficers, zones } from '../../db/schema.js'
 import { activeAssignmentOn, brusselsDate } from '../staff/access.js'
-import { locateZone, type ZoneHit } from './spatial-index.js'
+import { rowsOf } from '../stats/sql.js'
+import { zoneIndex, zonesFingerprintSql, type ZoneHit } from './spatial-index.js'
 
 export interface RouteDecision {
   zoneId: number | null
@@ -53,14 +54,56 @@ export function inWindow(rule: RuleWindow, clock: { weekday: number; minute: num
   return !rule.weekdays || rule.weekdays.length === 0 || rule.weekdays.includes(weekday)
 }
 
+type Officer = { id: number; displayName: string } | null
+
 /** The zone's primary officer today (the longest-serving if several are marked primary). */
-async function primaryOfficer(db: Db, zoneId: number, at: Date): Promise<{ id: number; displayName: string } | null> {
+async function loadPrimaryOfficer(db: Db, zoneId: number, day: string): Promise<Officer> {
   const [row] = await db.select({ id: staffUsers.id, displayName: staffUsers.displayName }).from(zoneOfficers)
     .innerJoin(staffUsers, eq(staffUsers.id, zoneOfficers.staffId))
-    .where(and(eq(zoneOfficers.zoneId, zoneId), eq(zoneOfficers.primary, true), isNull(staffUsers.disabledAt), activeAssignmentOn(brusselsDate(at))))
+    .where(and(eq(zoneOfficers.zoneId, zoneId), eq(zoneOfficers.primary, true), isNull(staffUsers.disabledAt), activeAssignmentOn(day)))
     .orderBy(asc(zoneOfficers.startsOn), asc(zoneOfficers.id))
     .limit(1)
   return row ?? null
+}
+
+/**
+ * What routing reads besides the zones, cached per fingerprint of its tables: any insert, update or delete in
+ * routing_rules, zone_officers or staff_users gives a row a new xmin or changes the count, so the next intake on any
+ * instance reloads. One query per intake checks both this and the zones (instead of one per table).
+ */
+interface RoutingCache {
+  fingerprint: string
+  rules: Promise<(typeof routingRules.$inferSelect)[]>
+  primaries: Map<string, Promise<Officer>>
+}
+
+const tableFingerprint = (table: string) => sql.raw(`(select count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) from ${table})`)
+const routingFingerprintSql = sql`${tableFingerprint('routing_rules')} || '|' || ${tableFingerprint('zone_officers')} || '|' || ${tableFingerprint('staff_users')}`
+
+let cache: RoutingCache | null = null
+
+async function routingState(tx: Db): Promise<{ cache: RoutingCache; zonesFingerprint: string }> {
+  const [row] = await rowsOf<{ zones: string; routing: string }>(tx, sql`select ${zonesFingerprintSql} as zones, ${routingFingerprintSql} as routing`)
+  const { zones: zonesFingerprint, routing } = row!
+  if (cache?.fingerprint !== routing) {
+    const rules = tx.select().from(routingRules).where(eq(routingRules.enabled, true)).orderBy(asc(routingRules.position), asc(routingRules.id))
+    const fresh: RoutingCache = { fingerprint: routing, rules: Promise.resolve(rules), primaries: new Map() }
+    cache = fresh
+    // A failed load must not be cached.
+    fresh.rules.catch(() => { if (cache === fresh) cache = null })
+  }
+  return { cache, zonesFingerprint }
+}
+
+function primaryOfficer(tx: Db, state: RoutingCache, zoneId: number, at: Date): Promise<Officer> {
+  const key = `${zoneId}|${brusselsDate(at)}`
+  let officer = state.primaries.get(key)
+  if (!officer) {
+    officer = loadPrimaryOfficer(tx, zoneId, brusselsDate(at))
+    state.primaries.set(key, officer)
+    officer.catch(() => state.primaries.delete(key))
+  }
+  return officer
 }
 
 async function chosenZone(tx: Db, id: number): Promise<ZoneHit | null> {
@@ -77,7 +120,10 @@ async function chosenZone(tx: Db, id: number): Promise<ZoneHit | null> {
 export async function routeReport(tx: Db, location: { lat: number; lon: number } | null, category: Category, at: Date = new Date(), chosenZoneId: number | null = null): Promise<RouteDecision> {
   // A map point decides; without one, the neighbourhood the resident chose from the list (keyboard and screen-reader
   // users need not use the map).
-  const zone: ZoneHit | null = location ? await locateZone(tx, location) : chosenZoneId !== null ? await chosenZone(tx, chosenZoneId) : null
+  const { cache: state, zonesFingerprint } = await routingState(tx)
+  const zone: ZoneHit | null = location
+    ? (await zoneIndex(tx, zonesFingerprint)).locate(location.lat, location.lon)
+    : chosenZoneId !== null ? await chosenZone(tx, chosenZoneId) : null
   const zoneId = zone?.id ?? null
   const promisedResponseHours = zone?.promisedResponseHours ?? defaultPromisedResponseHours
   const where = zone ? `zone ${zone.name}` : 'outside every zone'
@@ -89,7 +135,7 @@ export async function routeReport(tx: Db, location: { lat: number; lon: number }
   if (target === 'oversight') return decide('oversight', `category floor: police conduct → oversight (${where})`)
   if (target === 'municipality') return decide('municipality', `category floor: municipal defect → municipality (${where})`)
 
-  const rules = await tx.select().from(routingRules).where(eq(routingRules.enabled, true)).orderBy(asc(routingRules.position), asc(routingRules.id))
+  const rules = await state.rules
   const clock = brusselsClock(at)
   for (const rule of rules) {
     if (rule.category !== null && rule.category !== category) continue
@@ -98,11 +144,11 @@ export async function routeReport(tx: Db, location: { lat: number; lon: number }
     const queue = rule.queue as Queue
     // A rule sending to "the zone" cannot apply to a report outside every zone.
     if (queue === 'zone' && !zone) continue
-    const assigned = rule.assignStaffId ?? (queue === 'zone' && zone ? (await primaryOfficer(tx, zone.id, at))?.id ?? null : null)
+    const assigned = rule.assignStaffId ?? (queue === 'zone' && zone ? (await primaryOfficer(tx, state, zone.id, at))?.id ?? null : null)
     return decide(queue, `rule "${rule.name}" (${where}) → ${queue}`, rule.id, assigned)
   }
 
   if (!zone) return decide('central', 'outside every zone → central queue')
-  const primary = await primaryOfficer(tx, zone.id, at)
+  const primary = await primaryOfficer(tx, state, zone.id, at)
   return decide('zone', `zone ${zone.name} → zone officers${primary ? ` (primary: ${primary.displayName})` : ''}`, null, primary?.id ?? null)
 }

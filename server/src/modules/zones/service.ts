@@ -6,6 +6,7 @@ import { GeojsonInvalid, ZoneNotFound } from '../../errors.js'
 import { audit } from '../audit/service.js'
 import { recordEvent } from '../realtime/events.js'
 import { activeAssignmentOn, brusselsDate } from '../staff/access.js'
+import { publicPhotoUrl } from '../staff/profile.js'
 import { GeojsonProblems, parseFeatureCollection, type ParsedFeature, type ZoneGeometry } from './geojson.js'
 
 export interface ImportZonesOptions {
@@ -194,13 +195,15 @@ export async function zoneSummary(db: Db, id: number): Promise<ZoneSummary | nul
   return row ?? null
 }
 
-/** A zone's public page: its outline, promise and the officers who chose to be shown (first name only). */
+/** A zone's public page: its outline, promise and the officers who chose to be shown (first name, photo if they chose). */
 export async function zoneDetail(db: Db, id: number): Promise<ZoneDetail> {
   const [row] = await db.select({ zone: zones, policeZone: policeZones }).from(zones)
     .leftJoin(policeZones, eq(policeZones.id, zones.policeZoneId))
     .where(and(eq(zones.id, id), isNull(zones.retiredAt)))
   if (!row) throw new ZoneNotFound(String(id))
-  const officers = await db.select({ firstName: staffUsers.publicFirstName, primary: zoneOfficers.primary }).from(zoneOfficers)
+  const officers = await db.select({
+    staffId: staffUsers.id, firstName: staffUsers.publicFirstName, primary: zoneOfficers.primary, photoId: staffUsers.photoId, photoPublic: staffUsers.photoPublic,
+  }).from(zoneOfficers)
     .innerJoin(staffUsers, eq(staffUsers.id, zoneOfficers.staffId))
     .where(and(eq(zoneOfficers.zoneId, id), eq(staffUsers.showOnZonePage, true), isNull(staffUsers.disabledAt), sql`${staffUsers.publicFirstName} is not null`, activeAssignmentOn(brusselsDate())))
     .orderBy(desc(zoneOfficers.primary), asc(staffUsers.publicFirstName))
@@ -212,7 +215,7 @@ export async function zoneDetail(db: Db, id: number): Promise<ZoneDetail> {
     policeZone: row.policeZone ? { id: row.policeZone.id, name: row.policeZone.name } : null,
     geometry: row.zone.geometry as ZoneDetail['geometry'],
     promisedResponseHours: row.zone.promisedResponseHours,
-    officers: officers.map((o) => ({ firstName: o.firstName!, primary: o.primary })),
+    officers: officers.map((o) => ({ firstName: o.firstName!, primary: o.primary, photoUrl: o.photoPublic && o.photoId ? publicPhotoUrl(o.staffId, o.photoId) : null })),
   }
 }
 

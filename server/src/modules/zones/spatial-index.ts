@@ -3,6 +3,7 @@ import Flatbush from 'flatbush'
 import { isNull, sql } from 'drizzle-orm'
 import type { Db } from '../../db/connect.js'
 import { zones } from '../../db/schema.js'
+import { rowsOf } from '../stats/sql.js'
 import { polygonsOf, ringArea, type ZoneGeometry } from './geojson.js'
 
 export interface ZoneHit {
@@ -78,11 +79,11 @@ function areaOf(geometry: ZoneGeometry): number {
  * A fingerprint of the zones table: any insert, edit or retirement changes it (edits bump version and updated_at).
  * One cheap aggregate per routing call keeps every instance correct when another one changed the zones.
  */
+export const zonesFingerprintSql = sql<string>`(select count(*) || ':' || coalesce(max(${zones.id}), 0) || ':' || coalesce(sum(${zones.version}), 0) || ':' || coalesce(extract(epoch from max(${zones.updatedAt})), 0) from ${zones})`
+
 async function zonesFingerprint(db: Db): Promise<string> {
-  const result = await db.select({
-    fingerprint: sql<string>`count(*) || ':' || coalesce(max(${zones.id}), 0) || ':' || coalesce(sum(${zones.version}), 0) || ':' || coalesce(extract(epoch from max(${zones.updatedAt})), 0)`,
-  }).from(zones)
-  return result[0]!.fingerprint
+  const [row] = await rowsOf<{ fingerprint: string }>(db, sql`select ${zonesFingerprintSql} as fingerprint`)
+  return row!.fingerprint
 }
 
 let cached: { fingerprint: string; index: Promise<ZoneIndex> } | null = null
@@ -97,9 +98,12 @@ async function buildIndex(db: Db): Promise<ZoneIndex> {
   }))
 }
 
-/** The current index, rebuilt when the zones changed (on this instance or another). */
-export async function zoneIndex(db: Db): Promise<ZoneIndex> {
-  const fingerprint = await zonesFingerprint(db)
+/**
+ * The current index, rebuilt when the zones changed (on this instance or another). A caller that has just read
+ * `zonesFingerprintSql` in a query of its own passes it to save the round trip.
+ */
+export async function zoneIndex(db: Db, knownFingerprint?: string): Promise<ZoneIndex> {
+  const fingerprint = knownFingerprint ?? await zonesFingerprint(db)
   if (cached?.fingerprint !== fingerprint) {
     const index = buildIndex(db)
     cached = { fingerprint, index }

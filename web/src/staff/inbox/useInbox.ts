@@ -1,14 +1,11 @@
-import type { StaffReportsPage, StaffReportSummary } from '@nabij/shared/api/staff'
+import type { StaffReportsPage } from '@nabij/shared/api/staff'
 import { categoryKeys, type Category } from '@nabij/shared/domain/categories'
-import { openStatuses, queues, statuses, type Queue, type Status } from '@nabij/shared/domain/statuses'
+import { openStatuses, queues, queueSorts, statuses, type Queue, type QueueSort, type Status } from '@nabij/shared/domain/statuses'
 import { onBeforeUnmount, ref, toValue, type MaybeRefOrGetter } from 'vue'
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
 import { useAsync } from '../../composables/useAsync'
 import { staffApi } from '../api'
 import { listen } from '../feed'
-
-export const sortKeys = ['oldest', 'newest', 'overdue', 'due'] as const
-export type SortKey = (typeof sortKeys)[number]
 
 export interface InboxFilter {
   status: Status[]
@@ -16,7 +13,7 @@ export interface InboxFilter {
   zoneId: number | null
   queue: Queue | null
   overdue: boolean
-  sort: SortKey
+  sort: QueueSort
   page: number
 }
 
@@ -38,7 +35,7 @@ export function filterFromQuery(query: LocationQuery): InboxFilter {
     zoneId: Number.isSafeInteger(zone) && zone > 0 ? zone : null,
     queue: (queues as readonly string[]).includes(queue ?? '') ? (queue as Queue) : null,
     overdue: one(query.overdue) === '1',
-    sort: (sortKeys as readonly string[]).includes(sort ?? '') ? (sort as SortKey) : 'oldest',
+    sort: (queueSorts as readonly string[]).includes(sort ?? '') ? (sort as QueueSort) : 'oldest',
     page: Number.isSafeInteger(page) && page > 1 ? page : 1,
   }
 }
@@ -56,24 +53,6 @@ export function queryFromFilter(filter: InboxFilter): LocationQueryRaw {
   }
 }
 
-const lateness = { badly_overdue: 0, overdue: 1, on_time: 2 } as const
-
-/** The server answers oldest first; the other orders apply to the page on screen. */
-export function sortItems(items: readonly StaffReportSummary[], sort: SortKey): StaffReportSummary[] {
-  const byAge = (a: StaffReportSummary, b: StaffReportSummary) => a.createdAt.localeCompare(b.createdAt)
-  const copy = [...items]
-  switch (sort) {
-    case 'oldest':
-      return copy.sort(byAge)
-    case 'newest':
-      return copy.sort((a, b) => byAge(b, a))
-    case 'overdue':
-      return copy.sort((a, b) => lateness[a.overdue] - lateness[b.overdue] || byAge(a, b))
-    case 'due':
-      return copy.sort((a, b) => (a.dueAt ?? '\uffff').localeCompare(b.dueAt ?? '\uffff') || byAge(a, b))
-  }
-}
-
 /** The references of the queue as last shown, so the report page can go to the next or previous one (j/k). */
 export const queueOrder = ref<string[]>([])
 
@@ -85,6 +64,8 @@ export function useInbox(filter: MaybeRefOrGetter<InboxFilter>) {
     zoneId: f.zoneId ?? undefined,
     queue: f.queue ?? undefined,
     overdue: f.overdue ? true : undefined,
+    // The server sorts the whole queue, so page two continues the order of page one.
+    sort: f.sort === 'oldest' ? undefined : f.sort,
     page: f.page,
     pageSize,
   }), () => toValue(filter))

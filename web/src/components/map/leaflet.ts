@@ -58,6 +58,11 @@ export function createMap(element: HTMLElement, options: MapOptions): MapHandle 
     keyboard: true,
     minZoom: 7,
     maxZoom: 19,
+    // Leaflet 1.9 finishes a zoom animation from a 250 ms timer that does not check whether the map was removed
+    // meanwhile ("Cannot read properties of undefined (reading '_leaflet_pos')" when a page leaves right after
+    // fitting the view). Our maps jump to a fitted view instead; panning and dragging stay smooth.
+    zoomAnimation: false,
+    markerZoomAnimation: false,
   })
   L.control.zoom({ position: options.rtl ? 'topright' : 'topleft' }).addTo(map)
   map.attributionControl.setPrefix(false)

@@ -47,6 +47,8 @@ describe('fifty residents filing and following reports on two instances', () => 
   it('answers every request, and every update an officer posted reaches its resident’s socket exactly once', async () => {
     const outcome = await runLoad(target, { residents: 50, durationMs: 10_000, drainMs: 15_000 })
 
+    // What the server processes logged at error level comes first, so a failure shows its cause, not just a 500.
+    expect(servers.flatMap((s) => s.output.split('\n').filter((line) => /"level":(50|60)/.test(line)))).toEqual([])
     expect(outcome.errorSamples).toEqual([])
     expect(outcome).toMatchObject({ reportsFiled: 50, subscribed: 50, errors: 0, lostUpdates: 0, duplicates: 0, outOfOrder: 0 })
     expect(outcome.updatesPosted).toBeGreaterThan(20)

@@ -126,7 +126,7 @@ async function flagReports(tx: Db, rows: ReportRow[]): Promise<Map<number, Compu
 
 /** Flags one report's description and marks it flagged; returns the flags. Call inside a transaction. */
 export async function flagReport(tx: Db, reportId: number): Promise<ComputedFlag[]> {
-  const found = await tx.select().from(reports).where(eq(reports.id, reportId)).for('update')
+  const found = await tx.select().from(reports).where(eq(reports.id, reportId)).for('no key update')
   return (await flagReports(tx, found)).get(reportId) ?? []
 }
 
@@ -134,7 +134,7 @@ export async function flagReport(tx: Db, reportId: number): Promise<ComputedFlag
 export async function flagReply(tx: Db, updateId: number): Promise<ComputedFlag[]> {
   const [row] = await tx.select({ update: reportUpdates, reportLanguage: reports.language }).from(reportUpdates)
     .innerJoin(reports, eq(reports.id, reportUpdates.reportId))
-    .where(eq(reportUpdates.id, updateId)).for('update', { of: reportUpdates })
+    .where(eq(reportUpdates.id, updateId)).for('no key update', { of: reportUpdates })
   if (!row) return []
   const { flags } = computeFlags(row.update.text ?? '', { language: row.update.language ?? row.reportLanguage })
   await saveFlags(tx, { reportId: row.update.reportId, updateId }, flags)
@@ -153,11 +153,11 @@ export async function flagPending(db: Db, batch = 25, stopping: () => boolean = 
   while (!stopping()) {
     const done = await db.transaction(async (tx) => {
       const pending = await tx.select().from(reports)
-        .where(isNull(reports.flaggedAt)).orderBy(reports.id).limit(batch).for('update', { skipLocked: true })
+        .where(isNull(reports.flaggedAt)).orderBy(reports.id).limit(batch).for('no key update', { skipLocked: true })
       await flagReports(tx, pending)
       const replyIds = await tx.select({ id: reportUpdates.id }).from(reportUpdates)
         .where(and(isNull(reportUpdates.flaggedAt), eq(reportUpdates.author, 'reporter'))).orderBy(reportUpdates.id).limit(batch)
-        .for('update', { skipLocked: true })
+        .for('no key update', { skipLocked: true })
       for (const { id } of replyIds) await flagReply(tx, id)
       return pending.length + replyIds.length
     })

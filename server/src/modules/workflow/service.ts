@@ -22,7 +22,7 @@ export const workRoles: Role[] = ['officer', 'partner', 'oversight', 'admin']
  * not see is "not found", so references cannot be probed.
  */
 export async function lockWorkableReport(tx: Db, staff: StaffPrincipal, reference: string): Promise<Report> {
-  const [report] = await tx.select().from(reports).where(eq(reports.reference, reference)).for('update')
+  const [report] = await tx.select().from(reports).where(eq(reports.reference, reference)).for('no key update')
   if (!report || !(await staffCanSeeReport(tx, staff, report))) throw new ReportNotFound(reference)
   if (!workRoles.includes(staff.role)) throw new Forbidden()
   return report
@@ -186,7 +186,7 @@ export async function reportWorkflow(db: Db, staff: StaffPrincipal, reference: s
  */
 export async function reopenByReporter(db: Db, reportId: number, body: ReopenBody, fallbackLanguage: Language, now = new Date()): Promise<ReopenReply> {
   return db.transaction(async (tx) => {
-    const [report] = await tx.select().from(reports).where(eq(reports.id, reportId)).for('update')
+    const [report] = await tx.select().from(reports).where(eq(reports.id, reportId)).for('no key update')
     if (!report) throw new ReportNotFound(String(reportId))
     if (report.status !== 'closed') throw new TransitionNotAllowed(report.status, 'in_progress')
     const closedAt = report.closedAt ?? report.updatedAt

@@ -87,7 +87,7 @@ async function burstAndKill(server: ServerProcess, total: number, parallel: numb
 
 /**
  * PostgreSQL: the worst moment on purpose. A lock on `reports` holds the next intakes after their photo files are
- * written and before their transaction can commit; the kill lands while at least three wait there. Released after.
+ * written, inside their one INSERT statement; the kill lands while at least three wait there. Released after.
  */
 async function holdIntakesInTheirTransaction(): Promise<{ arrange: () => Promise<void>; release: () => Promise<void> }> {
   const blocker = new pg.Client({ connectionString: t.database.url })
@@ -95,7 +95,7 @@ async function holdIntakesInTheirTransaction(): Promise<{ arrange: () => Promise
   const watcher = new pg.Client({ connectionString: t.database.url })
   await Promise.all([blocker.connect(), watcher.connect()])
   const waiting = async () => (await watcher.query(`select count(*)::int as n from pg_stat_activity
-    where datname = current_database() and state = 'active' and wait_event_type = 'Lock' and query like 'insert into "reports"%'`)).rows[0].n as number
+    where datname = current_database() and state = 'active' and wait_event_type = 'Lock' and query ~ 'insert into "?reports"? '`)).rows[0].n as number
   return {
     async arrange() {
       await blocker.query('begin')
@@ -136,8 +136,6 @@ describe('kill -9 during a burst of intakes', () => {
     servers.push(second)
     const swept = JSON.parse(await second.waitForLine(/photo sweep finished/)) as { checked: number; removed: number }
     expect(swept.removed).toBeLessThanOrEqual(leftBehind)
-    // Held in their transaction, at least three intakes had written their photos: the sweep found those files.
-    if (hold) expect(swept.removed).toBeGreaterThanOrEqual(3 * 2)
 
     // A reporter whose answer got out follows the report through the restarted server, photos and all.
     const sample = acknowledged[acknowledged.length - 1]!.acknowledged!
@@ -172,6 +170,9 @@ describe('kill -9 during a burst of intakes', () => {
           (select count(*) from events e where e.report_id = r.id and e.type = 'report.filed') as filed
         from reports r`)
       expect(reports.length).toBeGreaterThanOrEqual(acknowledged.length)
+      // The intakes held at the kill had written their photos and sent their one INSERT statement: PostgreSQL ran it
+      // to the end once the lock went, whole (checked below), though nobody was left to read the receipt.
+      if (hold) expect(reports.length).toBeGreaterThanOrEqual(acknowledged.length + 3)
       for (const r of reports) {
         const promised = Number(/with (\d+) photos/.exec(String(r.description))![1])
         expect({ id: r.id, photos: Number(r.photos), filed: Number(r.filed) }).toEqual({ id: r.id, photos: promised, filed: 1 })

@@ -76,6 +76,33 @@ describe('routing by point in polygon', () => {
   })
 })
 
+describe('an intake routing on what its instance last read', () => {
+  const file = async (at: { lat: number; lon: number }) => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/reports', payload: { category: 'drugs', description: 'Dealen aan de hoek', location: at, language: 'nl', anonymous: true } })
+    expect(res.statusCode).toBe(201)
+    const [row] = await t.db.select({ zoneId: reports.zoneId, queue: reports.queue, routingRuleId: reports.routingRuleId }).from(reports).where(eq(reports.reference, res.json().reference))
+    return row!
+  }
+
+  it('files into a zone drawn, moved and retired by another instance, and under a rule it added, from the very next report', async () => {
+    const far = { lat: 45.5, lon: 7.6 }
+    expect(await file(far)).toMatchObject({ zoneId: null, queue: 'central' })
+    // Each change made in SQL, as another instance would: this process learns of it only from its own intake.
+    const zone = await aZone(t.db, { around: far })
+    expect((await file(far)).zoneId).toBe(zone.id)
+    await t.db.execute(sql`update zones set geometry = ${JSON.stringify(squareAround({ lat: 44.5, lon: 7.6 }))}::jsonb, version = version + 1, updated_at = now() where id = ${zone.id}`)
+    expect((await file(far)).zoneId).toBeNull()
+    expect((await file({ lat: 44.5, lon: 7.6 })).zoneId).toBe(zone.id)
+    const [rule] = await t.db.insert(routingRules).values({ name: 'drugs to central', category: 'drugs', zoneId: zone.id, queue: 'central', position: 0 }).returning()
+    expect(await file({ lat: 44.5, lon: 7.6 })).toMatchObject({ zoneId: zone.id, queue: 'central', routingRuleId: rule!.id })
+    await t.db.execute(sql`update zones set retired_at = now(), version = version + 1, updated_at = now() where id = ${zone.id}`)
+    expect((await file({ lat: 44.5, lon: 7.6 })).zoneId).toBeNull()
+    // The rule tests below start without rules.
+    await t.db.update(reports).set({ routingRuleId: null }).where(eq(reports.routingRuleId, rule!.id))
+    await t.db.delete(routingRules).where(eq(routingRules.id, rule!.id))
+  })
+})
+
 describe('the category floor', () => {
   it('sends police-conduct complaints to oversight, never to the zone officers', async () => {
     const officer = await aStaff(t.db, { role: 'officer', zoneId: zoneIdOf.get('5339')! })

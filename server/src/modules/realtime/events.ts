@@ -29,10 +29,17 @@ export async function recordEvent(tx: Db, event: NewEvent): Promise<number> {
   const payload = JSON.stringify(event.payload ?? {})
   const rows = await rowsOf<{ id: number | string }>(tx, sql`insert into events (type, report_id, zone_id, payload)
     values (${event.type}, ${event.reportId ?? null}, ${event.zoneId ?? null}, ${payload}::jsonb) returning id`)
-  // The change's transaction resolves once its event has a position: a client that saw the answer to its POST and
-  // subscribes next finds the event in the log (read your writes), and tests need not wait.
-  if (eventAnnouncement.enabled && !afterCommit((root) => sequencerOf(root).wake())) await sequencerOf(tx).wake()
+  await announceAfterCommit(tx)
   return Number(rows[0]!.id)
+}
+
+/**
+ * For a write that inserted events rows: wakes the sequencer once the write commits, and resolves when its events
+ * have a position — after COMMIT inside `db.transaction`, at once for a single autocommit statement. A client that saw
+ * the answer to its POST and subscribes next finds the event in the log (read your writes), and tests need not wait.
+ */
+export async function announceAfterCommit(db: Db): Promise<void> {
+  if (eventAnnouncement.enabled && !afterCommit((root) => sequencerOf(root).wake())) await sequencerOf(db).wake()
 }
 
 export interface SequencerOptions {

@@ -2,16 +2,17 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js'
 import { targetOf } from '@nabij/shared/domain/categories'
 import { isLanguage, type Language } from '@nabij/shared/domain/languages'
 import type { CreateReportBody, CreateReportReply, LocationPoint } from '@nabij/shared/api/reports'
+import { sql, type SQL } from 'drizzle-orm'
 import type { Config } from '../../config.js'
 import type { Db } from '../../db/connect.js'
-import { idempotencyKeys, reports } from '../../db/schema.js'
 import { ContactRequired, EmailInvalid, LocationRequired, PhoneInvalid, ValidationFailed } from '../../errors.js'
-import { recordEvent } from '../realtime/events.js'
-import { routeReport } from '../zones/routing.js'
+import { announceAfterCommit } from '../realtime/events.js'
+import { preparedRowsOf } from '../stats/sql.js'
+import { routeReportOn, routingInputsFingerprintSql, type RouteDecision } from '../zones/routing.js'
 import type { ProcessedPhoto } from '../photos/pipeline.js'
-import { discardPhotos, recordPhotos, storePhotos } from '../photos/service.js'
+import { discardPhotos, storePhotos, type StoredPhoto } from '../photos/service.js'
 import type { PhotoStorage } from '../photos/storage.js'
-import { replayOf, seal, type IdempotencyClaim } from './idempotency.js'
+import { replayOf, seal, type IdempotencyClaim, type SealedReply } from './idempotency.js'
 import { newReceipt } from './receipt.js'
 import { nextReferenceSql } from './reference.js'
 
@@ -83,52 +84,37 @@ function checkContact(contact: CreateReportBody['contact']): NonNullable<Checked
 
 /**
  * Files a report with its processed photos: the report, its photo rows, the routing decision, the receipt hash, the
- * idempotency record and the `report.filed` event are written in one transaction. Photo files are written just
- * before it and removed again when it fails. Every entry point (web form, Open311) goes through here.
+ * idempotency record and the `report.filed` event are written by one INSERT statement (atomic, like a transaction,
+ * in one round trip to the database; inside a caller's transaction it joins it). Photo files are written just before
+ * it and removed again when it fails. Every entry point (web form, Open311, demo) goes through here.
+ *
+ * Routing decides on what this process last read of zones, rules and officers; the statement inserts nothing when
+ * those changed meanwhile (their fingerprint differs), and the intake routes again on fresh data.
  */
 export async function fileReport(db: Db, input: CreateReportBody, photos: ProcessedPhoto[], deps: FileReportDeps): Promise<CreateReportReply> {
   const now = deps.now ?? new Date()
   const report = checkReport(input, now)
   const stored = await storePhotos(deps.storage, photos)
+  let fresh = false
   for (let attempt = 1; ; attempt++) {
     const receipt = newReceipt(deps.config.receiptPepper)
     try {
-      return await db.transaction(async (tx) => {
-        const route = await routeReport(tx, report.location, report.category, now, report.zoneId)
-        const [row] = await tx.insert(reports).values({
-          reference: nextReferenceSql(),
-          category: report.category,
-          description: report.description,
-          language: report.language,
-          lat: report.location?.lat ?? null,
-          lon: report.location?.lon ?? null,
-          addressText: report.address,
-          incidentAt: report.incidentAt,
-          anonymous: report.anonymous,
-          receiptHash: receipt.hash,
-          reporterName: report.contact?.name ?? null,
-          reporterEmail: report.contact?.email ?? null,
-          reporterPhone: report.contact?.phone ?? null,
-          contactConsent: report.contact?.consent ?? false,
-          zoneId: route.zoneId,
-          queue: route.queue,
-          routingRuleId: route.routingRuleId,
-          routingReason: route.routingReason,
-          assignedStaffId: route.assignedStaffId,
-          promisedResponseHours: route.promisedResponseHours,
-          dueAt: new Date(now.getTime() + route.promisedResponseHours * 3_600_000),
-          // A given clock (the demo's past reports, Open311 imports) is the filing time too; otherwise the database's.
-          ...(deps.now ? { createdAt: deps.now } : {}),
-        }).returning({ id: reports.id, reference: reports.reference })
-        await recordPhotos(tx, stored, { reportId: row!.id })
-        const reply: CreateReportReply = { reference: row!.reference, receiptCode: receipt.code, target: targetOf(report.category), photoCount: stored.length }
-        if (deps.idempotency) {
-          const { keyHash, requestHash, sealKey } = deps.idempotency
-          await tx.insert(idempotencyKeys).values({ keyHash, requestHash, reportId: row!.id, reply: seal(sealKey, reply) })
+      const { decision: route, fingerprint } = await routeReportOn(db, report.location, report.category, now, report.zoneId, { fresh })
+      const sealed: SealedReply = { receiptCode: receipt.code, target: targetOf(report.category), photoCount: stored.length }
+      const [row] = await preparedRowsOf<{ id: number | string; reference: string }>(db, `nabij_intake_${stored.length}_${deps.idempotency ? 'key' : 'nokey'}`, insertReportSql(report, route, fingerprint, {
+        receiptHash: receipt.hash, stored, now, givenClock: deps.now !== undefined,
+        idempotency: deps.idempotency && { ...deps.idempotency, reply: seal(deps.idempotency.sealKey, sealed) },
+      }))
+      if (!row) {
+        // Zones, rules or officers changed since this process last read them: route again on what they hold now.
+        if (attempt < 5) {
+          fresh = true
+          continue
         }
-        await recordEvent(tx, { type: 'report.filed', reportId: row!.id, zoneId: route.zoneId, payload: { reference: row!.reference, category: report.category, queue: route.queue } })
-        return reply
-      })
+        throw new Error('routing inputs kept changing during the intake')
+      }
+      await announceAfterCommit(db)
+      return { reference: row.reference, ...sealed }
     } catch (err) {
       const constraint = uniqueViolation(err)
       // Two codes colliding is a 1-in-10^16 event per pair, but it must not lose a report.
@@ -142,6 +128,53 @@ export async function fileReport(db: Db, input: CreateReportBody, photos: Proces
       throw err
     }
   }
+}
+
+interface InsertExtras {
+  receiptHash: string
+  stored: StoredPhoto[]
+  now: Date
+  /** A clock given by the caller (demo's past reports, imports) is the filing time too; otherwise the database's. */
+  givenClock: boolean
+  idempotency: (IdempotencyClaim & { reply: unknown }) | undefined
+}
+
+/**
+ * The one statement of an intake: the report (only while the routing inputs still match `fingerprint`), then, from
+ * its row, the photos, the idempotency record and the event. Every value is a typed parameter.
+ */
+function insertReportSql(report: CheckedReport, route: RouteDecision, fingerprint: string, extras: InsertExtras): SQL {
+  const { stored, now, idempotency } = extras
+  const contact = report.contact
+  const photoRows = stored.map((p) => sql`(${p.id}::uuid, ${p.storageKey}::text, ${p.thumbKey}::text, ${p.width}::int, ${p.height}::int, ${p.bytes}::int)`)
+  return sql`
+    with report as (
+      insert into reports (reference, category, description, language, lat, lon, address_text, incident_at, anonymous,
+        receipt_hash, reporter_name, reporter_email, reporter_phone, contact_consent, zone_id, queue, routing_rule_id,
+        routing_reason, assigned_staff_id, promised_response_hours, due_at, created_at)
+      select ${nextReferenceSql()}, ${report.category}::text, ${report.description}::text, ${report.language}::text,
+        ${report.location?.lat ?? null}::float8, ${report.location?.lon ?? null}::float8, ${report.address}::text,
+        ${report.incidentAt?.toISOString() ?? null}::timestamptz, ${report.anonymous}::boolean, ${extras.receiptHash}::text,
+        ${contact?.name ?? null}::text, ${contact?.email ?? null}::text, ${contact?.phone ?? null}::text, ${contact?.consent ?? false}::boolean,
+        ${route.zoneId}::int, ${route.queue}::text, ${route.routingRuleId}::int, ${route.routingReason}::text, ${route.assignedStaffId}::int,
+        ${route.promisedResponseHours}::int, ${new Date(now.getTime() + route.promisedResponseHours * 3_600_000).toISOString()}::timestamptz,
+        ${extras.givenClock ? sql`${now.toISOString()}::timestamptz` : sql`now()`}
+      where ${routingInputsFingerprintSql} = ${fingerprint}::text
+      returning id, reference
+    )${photoRows.length > 0 ? sql`, photo as (
+      insert into photos (id, storage_key, thumb_key, width, height, bytes, report_id)
+      select p.id, p.storage_key, p.thumb_key, p.width, p.height, p.bytes, report.id
+      from report, (values ${sql.join(photoRows, sql`, `)}) as p(id, storage_key, thumb_key, width, height, bytes)
+    )` : sql``}${idempotency ? sql`, idempotency as (
+      insert into idempotency_keys (key_hash, request_hash, report_id, reply)
+      select ${idempotency.keyHash}::text, ${idempotency.requestHash}::text, report.id, ${JSON.stringify(idempotency.reply)}::jsonb from report
+    )` : sql``}, event as (
+      insert into events (type, report_id, zone_id, payload)
+      select 'report.filed', report.id, ${route.zoneId}::int,
+        jsonb_build_object('reference', report.reference, 'category', ${report.category}::text, 'queue', ${route.queue}::text)
+      from report
+    )
+    select id, reference from report`
 }
 
 /** The constraint a unique violation (SQLSTATE 23505) hit, looking through drizzle's wrapper; null for other errors. */

@@ -80,18 +80,28 @@ interface RoutingCache {
 const tableFingerprint = (table: string) => sql.raw(`(select count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) from ${table})`)
 const routingFingerprintSql = sql`${tableFingerprint('routing_rules')} || '|' || ${tableFingerprint('zone_officers')} || '|' || ${tableFingerprint('staff_users')}`
 
-let cache: RoutingCache | null = null
+/**
+ * Everything routing reads, as one SQL value: an intake's INSERT compares it with the fingerprint its decision was
+ * made on and inserts nothing when the zones, rules, officers or staff changed meanwhile (see `routeReportOn`).
+ */
+export const routingInputsFingerprintSql = sql<string>`(${zonesFingerprintSql} || '#' || ${routingFingerprintSql})`
 
-async function routingState(tx: Db): Promise<{ cache: RoutingCache; zonesFingerprint: string }> {
+let cache: RoutingCache | null = null
+/** The zones fingerprint read together with `cache`'s. */
+let cachedZonesFingerprint: string | null = null
+
+async function routingState(tx: Db, fresh: boolean): Promise<{ cache: RoutingCache; zonesFingerprint: string }> {
+  if (!fresh && cache && cachedZonesFingerprint !== null) return { cache, zonesFingerprint: cachedZonesFingerprint }
   const [row] = await rowsOf<{ zones: string; routing: string }>(tx, sql`select ${zonesFingerprintSql} as zones, ${routingFingerprintSql} as routing`)
   const { zones: zonesFingerprint, routing } = row!
   if (cache?.fingerprint !== routing) {
     const rules = tx.select().from(routingRules).where(eq(routingRules.enabled, true)).orderBy(asc(routingRules.position), asc(routingRules.id))
-    const fresh: RoutingCache = { fingerprint: routing, rules: Promise.resolve(rules), primaries: new Map() }
-    cache = fresh
+    const loaded: RoutingCache = { fingerprint: routing, rules: Promise.resolve(rules), primaries: new Map() }
+    cache = loaded
     // A failed load must not be cached.
-    fresh.rules.catch(() => { if (cache === fresh) cache = null })
+    loaded.rules.catch(() => { if (cache === loaded) { cache = null; cachedZonesFingerprint = null } })
   }
+  cachedZonesFingerprint = zonesFingerprint
   return { cache, zonesFingerprint }
 }
 
@@ -118,9 +128,37 @@ async function chosenZone(tx: Db, id: number): Promise<ZoneHit | null> {
  * transaction so the decision is saved with the report.
  */
 export async function routeReport(tx: Db, location: { lat: number; lon: number } | null, category: Category, at: Date = new Date(), chosenZoneId: number | null = null): Promise<RouteDecision> {
+  return (await routeReportOn(tx, location, category, at, chosenZoneId, { fresh: true })).decision
+}
+
+/**
+ * Routes on what this process last read of the routing tables (`fresh: false`, no query once it has read them) or
+ * on what they hold now (`fresh: true`, one query). Returns the decision with the fingerprint it rests on: a write
+ * that checks `routingInputsFingerprintSql` against it knows whether the decision still holds when it commits.
+ */
+export async function routeReportOn(
+  tx: Db,
+  location: { lat: number; lon: number } | null,
+  category: Category,
+  at: Date,
+  chosenZoneId: number | null,
+  options: { fresh: boolean },
+): Promise<{ decision: RouteDecision; fingerprint: string }> {
+  const { cache: state, zonesFingerprint } = await routingState(tx, options.fresh)
+  return { decision: await decideRoute(tx, state, zonesFingerprint, location, category, at, chosenZoneId), fingerprint: `${zonesFingerprint}#${state.fingerprint}` }
+}
+
+async function decideRoute(
+  tx: Db,
+  state: RoutingCache,
+  zonesFingerprint: string,
+  location: { lat: number; lon: number } | null,
+  category: Category,
+  at: Date,
+  chosenZoneId: number | null,
+): Promise<RouteDecision> {
   // A map point decides; without one, the neighbourhood the resident chose from the list (keyboard and screen-reader
   // users need not use the map).
-  const { cache: state, zonesFingerprint } = await routingState(tx)
   const zone: ZoneHit | null = location
     ? (await zoneIndex(tx, zonesFingerprint)).locate(location.lat, location.lon)
     : chosenZoneId !== null ? await chosenZone(tx, chosenZoneId) : null

@@ -51,65 +51,79 @@ function flagRow(target: { reportId: number; updateId?: number | null }, f: Comp
 type ReportRow = typeof reports.$inferSelect
 
 /**
- * The flags that need other reports, in one query: earlier, still-standing reports this one probably repeats, and
- * how often the same text was filed in the days before.
+ * The flags that need other reports, for a whole batch in one query: per report, earlier still-standing reports it
+ * probably repeats, and how often the same text was filed in the days before. Each candidate's similarity is
+ * computed once (`offset 0` keeps the planner from copying it into the filter).
  */
-async function findRelated(tx: Db, report: ReportRow): Promise<ComputedFlag[]> {
-  const [row] = await rowsOf<{ near: unknown; copies: number | string }>(tx, sql`
-    select
+async function findRelated(tx: Db, batch: ReportRow[]): Promise<Map<number, ComputedFlag[]>> {
+  const result = new Map<number, ComputedFlag[]>()
+  if (batch.length === 0) return result
+  const rows = await rowsOf<{ id: number | string; near: unknown; copies: number | string }>(tx, sql`
+    select b.id,
       (select coalesce(json_agg(d), '[]'::json) from (
-        select r.id, r.reference, similarity(r.description, ${report.description}) as similarity
-        from (
-          select id, reference, description, lat, lon from reports
-          where id < ${report.id}
-            and category = ${report.category}
-            and zone_id is not distinct from ${report.zoneId}
-            and moderation_state not in ('merged', 'rejected_spam', 'rejected_abuse')
-            and created_at >= ${report.createdAt.toISOString()}::timestamptz - make_interval(days => ${nearDuplicate.days})
-          order by id desc
-          limit ${nearDuplicate.candidates}
-        ) r
-        where similarity(r.description, ${report.description}) >= ${nearDuplicate.similarity}
-          and (r.lat is null or ${report.lat}::float8 is null or
+        select c.id, c.reference, c.similarity from (
+          select r.id, r.reference, similarity(r.description, b.description) as similarity
+          from (
+            select id, reference, description, lat, lon from reports
+            where id < b.id
+              and category = b.category
+              and zone_id is not distinct from b.zone_id
+              and moderation_state not in ('merged', 'rejected_spam', 'rejected_abuse')
+              and created_at >= b.created_at - make_interval(days => ${nearDuplicate.days})
+            order by id desc
+            limit ${nearDuplicate.candidates}
+          ) r
+          where r.lat is null or b.lat is null or
             2 * 6371000 * asin(sqrt(
-              power(sin(radians(r.lat - ${report.lat}::float8) / 2), 2)
-              + cos(radians(r.lat)) * cos(radians(${report.lat}::float8)) * power(sin(radians(r.lon - ${report.lon}::float8) / 2), 2)
-            )) <= ${nearDuplicate.metres})
-        order by similarity desc, r.id desc
+              power(sin(radians(r.lat - b.lat) / 2), 2)
+              + cos(radians(r.lat)) * cos(radians(b.lat)) * power(sin(radians(r.lon - b.lon) / 2), 2)
+            )) <= ${nearDuplicate.metres}
+          offset 0
+        ) c
+        where c.similarity >= ${nearDuplicate.similarity}
+        order by c.similarity desc, c.id desc
         limit 3
       ) d) as near,
       (select count(*) from reports r
-        where r.id <> ${report.id}
-          and r.created_at between ${report.createdAt.toISOString()}::timestamptz - make_interval(days => ${repeatedText.days}) and ${report.createdAt.toISOString()}::timestamptz
-          and md5(lower(regexp_replace(btrim(r.description), '\\s+', ' ', 'g'))) = md5(lower(regexp_replace(btrim(${report.description}), '\\s+', ' ', 'g')))
-      ) as copies`)
-  const nearRows = (typeof row?.near === 'string' ? JSON.parse(row.near) : row?.near ?? []) as { id: number; reference: string; similarity: number }[]
-  const flags: ComputedFlag[] = nearRows.map((r) => ({
-    kind: 'near_duplicate',
-    reason: `resembles ${r.reference} (${Math.round(Number(r.similarity) * 100)} % similar, same zone and category)`,
-    start: 0,
-    end: report.description.length,
-    match: r.reference,
-    relatedReportId: Number(r.id),
-  }))
-  const copies = Number(row?.copies ?? 0)
-  if (copies >= repeatedText.earlier) {
-    flags.push({ kind: 'repeated_text', reason: `the same text was filed ${copies} times before in ${repeatedText.days} days`, start: 0, end: report.description.length, match: report.description.slice(0, 200) })
+        where r.id <> b.id
+          and r.created_at between b.created_at - make_interval(days => ${repeatedText.days}) and b.created_at
+          and md5(lower(regexp_replace(btrim(r.description), '\\s+', ' ', 'g'))) = md5(lower(regexp_replace(btrim(b.description), '\\s+', ' ', 'g')))
+      ) as copies
+    from reports b
+    where b.id in (${sql.join(batch.map((r) => sql`${r.id}::bigint`), sql`, `)})`)
+  const byId = new Map(batch.map((r) => [r.id, r]))
+  for (const row of rows) {
+    const report = byId.get(Number(row.id))!
+    const nearRows = (typeof row.near === 'string' ? JSON.parse(row.near) : row.near ?? []) as { id: number; reference: string; similarity: number }[]
+    const flags: ComputedFlag[] = nearRows.map((r) => ({
+      kind: 'near_duplicate',
+      reason: `resembles ${r.reference} (${Math.round(Number(r.similarity) * 100)} % similar, same zone and category)`,
+      start: 0,
+      end: report.description.length,
+      match: r.reference,
+      relatedReportId: Number(r.id),
+    }))
+    const copies = Number(row.copies ?? 0)
+    if (copies >= repeatedText.earlier) {
+      flags.push({ kind: 'repeated_text', reason: `the same text was filed ${copies} times before in ${repeatedText.days} days`, start: 0, end: report.description.length, match: report.description.slice(0, 200) })
+    }
+    result.set(report.id, flags)
   }
-  return flags
+  return result
 }
 
 /**
- * Flags locked reports and marks them flagged: per report one query for the flags that need other reports, then
- * one insert for all new flags and one update for all reports. Call inside a transaction.
+ * Flags locked reports and marks them flagged: one query for the flags that need other reports, one insert for all
+ * new flags and one update for all reports. Call inside a transaction.
  */
 async function flagReports(tx: Db, rows: ReportRow[]): Promise<Map<number, ComputedFlag[]>> {
   const result = new Map<number, ComputedFlag[]>()
   const detected: { id: number; language: string | null }[] = []
   const fresh: { reportId: number; flag: ComputedFlag }[] = []
+  const related = await findRelated(tx, rows)
   for (const report of rows) {
     const { flags, detectedLanguage } = computeFlags(report.description, { language: report.language })
-    flags.push(...await findRelated(tx, report))
+    flags.push(...related.get(report.id) ?? [])
     // Never flagged means no flags to replace: the first pass only inserts.
     if (report.flaggedAt === null) fresh.push(...flags.map((flag) => ({ reportId: report.id, flag })))
     else await saveFlags(tx, { reportId: report.id }, flags)

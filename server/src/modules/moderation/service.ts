@@ -217,7 +217,7 @@ export async function decideReport(db: Db, moderator: Moderator, reference: stri
   const summary = body.summary?.trim()
   if (body.decision === 'publish_summary' && !summary) throw new SummaryRequired()
   await db.transaction(async (tx) => {
-    const [report] = await tx.select().from(reports).where(eq(reports.reference, reference)).for('update')
+    const [report] = await tx.select().from(reports).where(eq(reports.reference, reference)).for('no key update')
     if (!report) throw new ReportNotFound(reference)
     if (report.moderationState === 'merged') throw new ReportMerged(reference)
     const previous = report.moderationState
@@ -250,7 +250,7 @@ export async function mergeReport(db: Db, moderator: Moderator, reference: strin
   if (body.into === reference) throw new MergeInvalid('a report cannot be merged into itself')
   await db.transaction(async (tx) => {
     // Lock both in id order, so two merges of the same pair cannot deadlock.
-    const pair = await tx.select().from(reports).where(inArray(reports.reference, [reference, body.into])).orderBy(asc(reports.id)).for('update')
+    const pair = await tx.select().from(reports).where(inArray(reports.reference, [reference, body.into])).orderBy(asc(reports.id)).for('no key update')
     const duplicate = pair.find((r) => r.reference === reference)
     const survivor = pair.find((r) => r.reference === body.into)
     if (!duplicate) throw new ReportNotFound(reference)
@@ -286,7 +286,7 @@ export async function decideReply(db: Db, moderator: Moderator, updateId: number
     const [row] = await tx.select({ update: reportUpdates, zoneId: reports.zoneId }).from(reportUpdates)
       .innerJoin(reports, eq(reports.id, reportUpdates.reportId))
       .where(and(eq(reportUpdates.id, updateId), eq(reportUpdates.author, 'reporter')))
-      .for('update', { of: reportUpdates })
+      .for('no key update', { of: reportUpdates })
     if (!row) throw new UpdateNotFound(String(updateId))
     const previous = row.update.moderationState
     await tx.update(reportUpdates).set({ moderationState: state }).where(eq(reportUpdates.id, updateId))
@@ -330,7 +330,7 @@ export async function redactPhoto(db: Db, storage: PhotoStorage, moderator: Mode
   let updated: Photo
   try {
     ({ previous, updated } = await db.transaction(async (tx) => {
-      const [locked] = await tx.select().from(photos).where(eq(photos.id, photoId)).for('update')
+      const [locked] = await tx.select().from(photos).where(eq(photos.id, photoId)).for('no key update')
       if (!locked) throw new PhotoNotFound(photoId)
       const [row] = await tx.update(photos).set({ redactedKey: keys.full, redactedThumbKey: keys.thumb, redactions: rectangles })
         .where(eq(photos.id, photoId)).returning()

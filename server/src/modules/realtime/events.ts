@@ -11,9 +11,6 @@ export interface NewEvent {
   payload?: Record<string, unknown>
 }
 
-/** Any constant works; it names the one advisory lock that serialises the sequencers of every instance. */
-const sequencerLock = 0x6e61626a
-
 /**
  * Bench only: stops recordEvent from waking the sequencer, to measure what announcing costs intake. Production never
  * touches it; unannounced events are numbered by the next sweep.
@@ -118,26 +115,13 @@ export class EventSequencer {
     }
   }
 
-  /** One transaction: number up to `batch` waiting events in id order, NOTIFY the newest position. */
+  /**
+   * One transaction: number up to `batch` waiting events in id order, NOTIFY the newest position. One statement, the
+   * function of migration 0003 (check, advisory lock, numbering and NOTIFY in one round trip).
+   */
   private async round(): Promise<number> {
-    const batch = this.options.batch ?? 1000
-    // Cheap when idle, and outside a transaction: the partial index holds only unnumbered events.
-    const waiting = await rowsOf<{ n: number }>(this.db, sql`select count(*)::int as n from (select 1 from events where position is null limit 1) w`)
-    if (!waiting[0]?.n) return 0
-    const numbered = await this.db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${sequencerLock})`)
-      // A new statement, so a new snapshot: it sees every round committed before the lock was granted.
-      const rows = await rowsOf<{ n: number }>(tx, sql`
-        with waiting as (
-          select id from events where position is null order by id limit ${batch}
-        ), numbered as (
-          select id, nextval('event_position_seq') as position from waiting
-        ), updated as (
-          update events e set position = n.position from numbered n where e.id = n.id returning e.position
-        )
-        select count(*)::int as n, pg_notify(${notifyChannel}, max(position)::text) from updated having count(*) > 0`)
-      return rows[0]?.n ?? 0
-    })
+    const rows = await rowsOf<{ n: number }>(this.db, sql`select nabij_number_events(${this.options.batch ?? 1000}::int, ${notifyChannel}::text) as n`)
+    const numbered = Number(rows[0]?.n ?? 0)
     if (numbered > 0) this.rounds++
     return numbered
   }

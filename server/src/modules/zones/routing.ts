@@ -23,10 +23,17 @@ export const routingTimeZone = 'Europe/Brussels'
 const weekdayNumbers: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 }
 const localParts = new Intl.DateTimeFormat('en-GB', { timeZone: routingTimeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
 
+let lastClock: { minute: number; clock: { weekday: number; minute: number } } | null = null
+
 /** ISO weekday (1 = Monday) and minutes since midnight in Brussels, daylight saving included. */
 export function brusselsClock(at: Date): { weekday: number; minute: number } {
+  // Every intake asks; within one UTC minute the answer is the same (time zones move by whole minutes).
+  const minute = Math.floor(at.getTime() / 60_000)
+  if (lastClock?.minute === minute) return lastClock.clock
   const parts = Object.fromEntries(localParts.formatToParts(at).map((p) => [p.type, p.value]))
-  return { weekday: weekdayNumbers[parts.weekday!]!, minute: Number(parts.hour) * 60 + Number(parts.minute) }
+  const clock = { weekday: weekdayNumbers[parts.weekday!]!, minute: Number(parts.hour) * 60 + Number(parts.minute) }
+  lastClock = { minute, clock }
+  return clock
 }
 
 export interface RuleWindow {

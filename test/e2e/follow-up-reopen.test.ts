@@ -69,15 +69,26 @@ describe('a resident whose report was closed', () => {
   })
 })
 
-describe('a resident who erased their report', () => {
-  it('reads what was deleted and when, instead of dashes', async () => {
+describe('a resident who erases their report', () => {
+  it('deletes it from the page after a second yes, then reads what was deleted and when, instead of dashes', async () => {
     const { receiptCode } = await fileReport(server, { category: 'nuisance', description: 'Luide muziek elke nacht', language: 'nl', address: 'Kerkstraat 14' })
-    const session = await server.app.inject({ method: 'POST', url: '/api/receipt/session', payload: { code: receiptCode } })
-    const erased = await server.app.inject({ method: 'DELETE', url: '/api/followup', headers: { authorization: `Bearer ${session.json().token}` } })
-    expect(erased.statusCode, erased.body).toBe(200)
-    const day = new Intl.DateTimeFormat('nl-BE', { dateStyle: 'long' }).format(new Date(erased.json().erased[0].at))
 
     const { context, page, foreignRequests, pageErrors } = await openFollowUp('nl-BE', receiptCode)
+    await page.getByRole('heading', { name: nl.ui.follow_up.erase_title }).waitFor()
+    await page.getByRole('button', { name: nl.ui.follow_up.erase_start }).click()
+    await page.getByText(nl.ui.follow_up.erase_confirm).waitFor()
+    await page.getByRole('button', { name: nl.ui.follow_up.erase_yes }).click()
+    await page.getByRole('status').filter({ hasText: nl.ui.follow_up.erase_done }).waitFor()
+    // Done once: the offer is gone.
+    expect(await page.getByRole('heading', { name: nl.ui.follow_up.erase_title }).count()).toBe(0)
+
+    // The server holds the words no more.
+    const session = await server.app.inject({ method: 'POST', url: '/api/receipt/session', payload: { code: receiptCode } })
+    const view = await server.app.inject({ method: 'GET', url: '/api/followup', headers: { authorization: `Bearer ${session.json().token}` } })
+    expect(view.body).not.toContain('Luide muziek')
+    expect(view.body).not.toContain('Kerkstraat')
+    const day = new Intl.DateTimeFormat('nl-BE', { dateStyle: 'long' }).format(new Date(view.json().erased[0].at))
+
     await page.getByText(nl.ui.follow_up.your_report).click()
     await page.getByText(nl.ui.follow_up.erased_content_request.replace('{{date}}', day)).waitFor()
     await page.locator('.timeline__item', { hasText: nl.ui.timeline.erased_content_request }).waitFor()

@@ -53,6 +53,8 @@ export const api = {
     },
     /** A closed report, within its window (`reopenUntil`), back to "in progress" with the reporter's reason. */
     reopen: (token: string, body: ReopenBody) => request<ReopenReply>('/followup/reopen', { method: 'POST', body, token }),
+    /** Erases the report's private content (description, address, photos, replies); answers the follow-up as it now is. */
+    erase: (token: string) => request<FollowUpView>('/followup', { method: 'DELETE', token }),
     /** A photo the reporter may see: fetched with the bearer token, shown through a blob: URL. */
     photo: (url: string, token: string) => requestBlob(url, token),
   },

@@ -2,20 +2,22 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import fr from '../../shared/src/locales/fr.json' with { type: 'json' }
 import nl from '../../shared/src/locales/nl.json' with { type: 'json' }
-import { aStaff, loginAs, type StaffLogin } from '../server/helpers/factories.js'
+import { aStaff, loginAs, type StaffLogin, type TestStaff } from '../server/helpers/factories.js'
 import { expectAccessible, launchBrowser, newContext, screenshot } from './helpers/browser.js'
 import { markPage, pageWasNotReloaded } from './helpers/resident.js'
 import { seedQuartiers, startServer, type E2eServer } from './helpers/server.js'
-import { fileReport } from './staff-helpers.js'
+import { fileReport, logIn } from './staff-helpers.js'
 
 let server: E2eServer
 let browser: Browser
 let officer: StaffLogin
+let officerAccount: TestStaff
 
 beforeAll(async () => {
   server = await startServer()
   const zones = await seedQuartiers(server.db, ['Flagey - malibran'])
-  officer = await loginAs(server.app, await aStaff(server.db, { role: 'officer', zoneId: zones[0]!.id }))
+  officerAccount = await aStaff(server.db, { role: 'officer', zoneId: zones[0]!.id })
+  officer = await loginAs(server.app, officerAccount)
   browser = await launchBrowser()
 })
 afterAll(async () => {
@@ -71,7 +73,7 @@ describe('a resident whose report was closed', () => {
 
 describe('a resident who erases their report', () => {
   it('deletes it from the page after a second yes, then reads what was deleted and when, instead of dashes', async () => {
-    const { receiptCode } = await fileReport(server, { category: 'nuisance', description: 'Luide muziek elke nacht', language: 'nl', address: 'Kerkstraat 14' })
+    const { reference, receiptCode } = await fileReport(server, { category: 'nuisance', description: 'Luide muziek elke nacht', language: 'nl', address: 'Kerkstraat 14' })
 
     const { context, page, foreignRequests, pageErrors } = await openFollowUp('nl-BE', receiptCode)
     await page.getByRole('heading', { name: nl.ui.follow_up.erase_title }).waitFor()
@@ -95,6 +97,13 @@ describe('a resident who erases their report', () => {
     expect(await page.locator('main').innerText()).not.toContain('—')
     await expectAccessible(page, 'follow-up of an erased report')
     await screenshot(page, 'follow-up-erased-nl')
+
+    // Their officer reads the same, in words, where the description was.
+    const staffPage = await context.newPage()
+    await logIn(staffPage, officerAccount, nl)
+    await staffPage.goto(`/staff/reports/${reference}`)
+    await staffPage.locator('.staff-report__erased', { hasText: nl.ui.staff.report.erased_content.split('{{date}}')[0]!.trim() }).waitFor()
+    expect(await staffPage.locator('.staff-report__description').count()).toBe(0)
 
     expect(foreignRequests).toEqual([])
     expect(pageErrors).toEqual([])

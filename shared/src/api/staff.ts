@@ -4,7 +4,7 @@ import { languageCodes } from '../domain/languages.js'
 import { roles } from '../domain/roles.js'
 import { queues, queueSorts, statuses } from '../domain/statuses.js'
 import { Nullable } from './nullable.js'
-import { PhotoRef } from './followup.js'
+import { Erasure, PhotoRef } from './followup.js'
 import { Id } from './ids.js'
 
 const literals = <T extends string>(values: readonly T[]) => Type.Enum([...values])
@@ -220,6 +220,7 @@ export const StaffReportDetail = Type.Object({
   dueAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
   timeline: Type.Array(StaffTimelineItem),
+  erased: Type.Array(Erasure, { description: "What of the reporter's content was erased, why and when; the description then reads as a neutral marker" }),
 })
 export type StaffReportDetail = Static<typeof StaffReportDetail>
 

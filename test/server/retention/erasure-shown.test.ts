@@ -43,6 +43,14 @@ describe('the follow-up says what was erased, why and when', () => {
     expect(view).toMatchObject({ address: null, photos: [], erased: [{ part: 'content', reason: 'request' }] })
     expect([hourOf(before), hourOf(new Date())]).toContain(view.erased[0].at)
     expect((await followUp(token)).erased).toEqual(view.erased)
+
+    // The officer's page says it too, to the second, instead of showing the neutral marker as the description.
+    const staff = await t.app.inject({ method: 'GET', url: `/api/staff/reports/${filed.reference}`, headers: beat.login.headers })
+    expect(staff.statusCode).toBe(200)
+    const [erased] = staff.json().erased
+    expect(erased).toMatchObject({ part: 'content', reason: 'request' })
+    expect(new Date(erased.at).getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000)
+    expect(new Date(erased.at).getTime()).toBeLessThanOrEqual(Date.now())
   })
 
   it("names a named reporter's contact data erased after the retention period", async () => {
@@ -54,6 +62,8 @@ describe('the follow-up says what was erased, why and when', () => {
     await run(at)
 
     expect((await followUp(token)).erased).toEqual([{ part: 'contact', reason: 'retention', at: hourOf(at) }])
+    const staff = await t.app.inject({ method: 'GET', url: `/api/staff/reports/${filed.reference}`, headers: beat.login.headers })
+    expect(staff.json().erased).toEqual([{ part: 'contact', reason: 'retention', at: at.toISOString() }])
   })
 
   it('names the photos of a rejected report, and marks a photo-only reply whose photo retention took', async () => {

@@ -7,6 +7,7 @@ import { photos, reports, reportUpdates, routingRules, staffUsers, zones, type R
 import { Forbidden, NotFound, ReportNotFound } from '../../errors.js'
 import { audit } from '../audit/service.js'
 import { photoRef } from '../photos/service.js'
+import { erasuresOf } from '../retention/service.js'
 import { officerZoneIds, staffCanSeeContact, staffCanSeeReport } from './access.js'
 import type { StaffPrincipal } from './sessions.js'
 
@@ -156,6 +157,7 @@ export async function staffReportDetail(db: Db, staff: StaffPrincipal, reference
     overdue: overdueState(report.createdAt, report.promisedResponseHours, report.firstPublicAnswerAt, now),
     dueAt: report.dueAt?.toISOString() ?? null,
     createdAt: report.createdAt.toISOString(),
+    erased: (await erasuresOf(db, report)).map((e) => ({ ...e, at: e.at.toISOString() })),
     timeline: timeline.map(({ update: u, staffName }): StaffTimelineItem => ({
       id: u.id, author: u.author, staffId: u.staffId, staffName, visibility: u.visibility, kind: u.kind, cannedKey: u.cannedKey,
       text: u.text, language: u.language, moderationState: u.moderationState, createdAt: u.createdAt.toISOString(),

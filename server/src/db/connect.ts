@@ -38,14 +38,22 @@ export async function connect(options: ConnectOptions): Promise<Database> {
   return connectPglite(options)
 }
 
-async function connectPostgres(url: string, max: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max })
-  // An idle client losing its server (PostgreSQL restart) must not crash the process; the pool replaces it.
+/**
+ * A client losing its server (PostgreSQL restart, killed backend) emits 'error'. The pool listens only while the
+ * client is idle; one checked out for a transaction has no listener between its queries, and an unheard 'error'
+ * would end the process. Its queries fail on their own (the request answers 503) and the pool drops the client.
+ */
+function survivingRestarts(pool: pg.Pool): pg.Pool {
   pool.on('error', () => {})
+  pool.on('connect', (client) => client.on('error', () => {}))
+  return pool
+}
+
+async function connectPostgres(url: string, max: number): Promise<Database> {
+  const pool = survivingRestarts(new pg.Pool({ connectionString: url, max }))
   const db = withAfterCommit(drizzlePg(pool, { schema }) as unknown as Db)
   // One connection of its own for the event sequencer: its short rounds must not queue behind the requests' queries.
-  const side = new pg.Pool({ connectionString: url, max: 1, application_name: 'nabij-sequencer' })
-  side.on('error', () => {})
+  const side = survivingRestarts(new pg.Pool({ connectionString: url, max: 1, application_name: 'nabij-sequencer' }))
   sideConnections.set(db, withAfterCommit(drizzlePg(side, { schema }) as unknown as Db))
   return {
     db,

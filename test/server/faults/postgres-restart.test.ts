@@ -51,6 +51,8 @@ let stopLoad: (() => Promise<unknown>) | null = null
     officer = { cookie, 'x-csrf-token': ((await login.json()) as { csrfToken: string }).csrfToken, 'content-type': 'application/json' }
   }, 180_000)
   afterAll(async () => {
+    // A server that died mid-test shows why.
+    if (server && !server.running) console.error(`server process exited:\n${server.output}`)
     await stopLoad?.()
     for (const client of clients) client.kill()
     await server?.stop()

@@ -31,12 +31,20 @@ export async function recordEvent(tx: Db, event: NewEvent): Promise<number> {
 }
 
 /**
- * For a write that inserted events rows: wakes the sequencer once the write commits, and resolves when its events
- * have a position — after COMMIT inside `db.transaction`, at once for a single autocommit statement. A client that saw
- * the answer to its POST and subscribes next finds the event in the log (read your writes), and tests need not wait.
+ * For a write that inserted events rows: wakes the sequencer once the write commits (after COMMIT inside
+ * `db.transaction`, at once for a single autocommit statement). With `wait` (the default) it resolves when the
+ * events have a position: a client that saw the answer to its POST and subscribes next finds the event in the log
+ * (read your writes). An intake does not wait: its answer (reference and receipt) owes nothing to the log, and the
+ * resident's follow-up reads the report itself; staff queues receive the event a round later.
  */
-export async function announceAfterCommit(db: Db): Promise<void> {
-  if (eventAnnouncement.enabled && !afterCommit((root) => sequencerOf(root).wake())) await sequencerOf(db).wake()
+export async function announceAfterCommit(db: Db, options: { wait?: boolean } = {}): Promise<void> {
+  if (!eventAnnouncement.enabled) return
+  const wait = options.wait ?? true
+  const wake = (root: Db) => {
+    const numbered = sequencerOf(root).wake()
+    return wait ? numbered : undefined
+  }
+  if (!afterCommit(wake)) await wake(db)
 }
 
 export interface SequencerOptions {

@@ -113,7 +113,7 @@ export async function fileReport(db: Db, input: CreateReportBody, photos: Proces
         }
         throw new Error('routing inputs kept changing during the intake')
       }
-      await announceAfterCommit(db)
+      await announceAfterCommit(db, { wait: false })
       return { reference: row.reference, ...sealed }
     } catch (err) {
       const constraint = uniqueViolation(err)

@@ -161,6 +161,8 @@ export const reports = pgTable('reports', {
   index('reports_moderation_idx').on(t.moderationState),
   index('reports_unflagged_idx').on(t.id).where(sql`${t.flaggedAt} is null`),
   // Repeated-text spam check: the same normalised text looked up by its hash, not by scanning every description.
+  // Near-duplicate candidates (moderation flagging): the latest reports of one category and zone, newest first.
+  index('reports_duplicate_candidates_idx').on(t.category, sql`coalesce(${t.zoneId}, 0)`, t.id),
   index('reports_text_hash_idx').on(sql`md5(lower(regexp_replace(btrim(${t.description}), '\\s+', ' ', 'g')))`, t.createdAt),
 ])
 

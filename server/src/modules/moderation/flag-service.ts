@@ -4,6 +4,7 @@ import type { Db } from '../../db/connect.js'
 import { moderationFlags, reports, reportUpdates } from '../../db/schema.js'
 import { rowsOf } from '../stats/sql.js'
 import { computeFlags } from './flags.js'
+import { trigramSimilarity, trigrams } from './similarity.js'
 
 /**
  * Flags are computed after intake, decoupled from it: `flagPending` drains every report and resident reply not yet
@@ -51,61 +52,78 @@ function flagRow(target: { reportId: number; updateId?: number | null }, f: Comp
 type ReportRow = typeof reports.$inferSelect
 
 /**
- * The flags that need other reports, for a whole batch in one query: per report, earlier still-standing reports it
- * probably repeats, and how often the same text was filed in the days before. Each candidate's similarity is
- * computed once (`offset 0` keeps the planner from copying it into the filter).
+ * The flags that need other reports, for a whole batch in one query: per report, its near-duplicate candidates
+ * (the `candidates` latest of its zone and category in the days before, still standing, close by) and how often the
+ * same text was filed in the days before. The candidates' texts come once per batch, however many batch reports
+ * share them, and their similarity is computed here, each text's trigrams once (see similarity.ts).
  */
 async function findRelated(tx: Db, batch: ReportRow[]): Promise<Map<number, ComputedFlag[]>> {
   const result = new Map<number, ComputedFlag[]>()
   if (batch.length === 0) return result
-  const rows = await rowsOf<{ id: number | string; near: unknown; copies: number | string }>(tx, sql`
-    select b.id,
-      (select coalesce(json_agg(d), '[]'::json) from (
-        select c.id, c.reference, c.similarity from (
-          select r.id, r.reference, similarity(r.description, b.description) as similarity
-          from (
-            select id, reference, description, lat, lon from reports
-            where id < b.id
-              and category = b.category
-              and zone_id is not distinct from b.zone_id
-              and moderation_state not in ('merged', 'rejected_spam', 'rejected_abuse')
-              and created_at >= b.created_at - make_interval(days => ${nearDuplicate.days})
-            order by id desc
-            limit ${nearDuplicate.candidates}
-          ) r
-          where r.lat is null or b.lat is null or
-            2 * 6371000 * asin(sqrt(
-              power(sin(radians(r.lat - b.lat) / 2), 2)
-              + cos(radians(r.lat)) * cos(radians(b.lat)) * power(sin(radians(r.lon - b.lon) / 2), 2)
-            )) <= ${nearDuplicate.metres}
-          offset 0
-        ) c
-        where c.similarity >= ${nearDuplicate.similarity}
-        order by c.similarity desc, c.id desc
-        limit 3
-      ) d) as near,
-      (select count(*) from reports r
+  const [row] = await rowsOf<{ pairs: unknown; candidates: unknown; copies: unknown }>(tx, sql`
+    with batch as (
+      select id, category, zone_id, lat, lon, created_at, description from reports
+      where id in (${sql.join(batch.map((r) => sql`${r.id}::bigint`), sql`, `)})
+    ),
+    pairs as (
+      select b.id as report_id, c.id as candidate_id
+      from batch b cross join lateral (
+        select id, lat, lon from reports
+        where category = b.category
+          and coalesce(zone_id, 0) = coalesce(b.zone_id, 0)
+          and id < b.id
+          and moderation_state not in ('merged', 'rejected_spam', 'rejected_abuse')
+          and created_at >= b.created_at - make_interval(days => ${nearDuplicate.days})
+        order by id desc
+        limit ${nearDuplicate.candidates}
+      ) c
+      where c.lat is null or b.lat is null or
+        2 * 6371000 * asin(sqrt(
+          power(sin(radians(c.lat - b.lat) / 2), 2)
+          + cos(radians(c.lat)) * cos(radians(b.lat)) * power(sin(radians(c.lon - b.lon) / 2), 2)
+        )) <= ${nearDuplicate.metres}
+    )
+    select
+      (select coalesce(json_agg(json_build_array(report_id, candidate_id)), '[]'::json) from pairs) as pairs,
+      (select coalesce(json_agg(json_build_array(r.id, r.reference, r.description)), '[]'::json)
+        from reports r where r.id in (select candidate_id from pairs)) as candidates,
+      (select coalesce(json_agg(json_build_array(b.id, (
+        select count(*) from reports r
         where r.id <> b.id
           and r.created_at between b.created_at - make_interval(days => ${repeatedText.days}) and b.created_at
           and md5(lower(regexp_replace(btrim(r.description), '\\s+', ' ', 'g'))) = md5(lower(regexp_replace(btrim(b.description), '\\s+', ' ', 'g')))
-      ) as copies
-    from reports b
-    where b.id in (${sql.join(batch.map((r) => sql`${r.id}::bigint`), sql`, `)})`)
-  const byId = new Map(batch.map((r) => [r.id, r]))
-  for (const row of rows) {
-    const report = byId.get(Number(row.id))!
-    const nearRows = (typeof row.near === 'string' ? JSON.parse(row.near) : row.near ?? []) as { id: number; reference: string; similarity: number }[]
-    const flags: ComputedFlag[] = nearRows.map((r) => ({
-      kind: 'near_duplicate',
-      reason: `resembles ${r.reference} (${Math.round(Number(r.similarity) * 100)} % similar, same zone and category)`,
-      start: 0,
-      end: report.description.length,
-      match: r.reference,
-      relatedReportId: Number(r.id),
-    }))
-    const copies = Number(row.copies ?? 0)
-    if (copies >= repeatedText.earlier) {
-      flags.push({ kind: 'repeated_text', reason: `the same text was filed ${copies} times before in ${repeatedText.days} days`, start: 0, end: report.description.length, match: report.description.slice(0, 200) })
+      ))), '[]'::json) from batch b) as copies`)
+  const json = <T>(value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value ?? []) as T
+  const candidates = new Map(json<[number | string, string, string][]>(row?.candidates)
+    .map(([id, reference, description]) => [Number(id), { reference, trigrams: trigrams(description) }]))
+  const near = new Map<number, { id: number; reference: string; similarity: number }[]>()
+  const own = new Map(batch.map((r) => [r.id, trigrams(r.description)]))
+  for (const [reportId, candidateId] of json<[number | string, number | string][]>(row?.pairs)) {
+    const candidate = candidates.get(Number(candidateId))
+    const text = own.get(Number(reportId))
+    if (!candidate || !text) continue
+    const similarity = trigramSimilarity(text, candidate.trigrams)
+    if (similarity < nearDuplicate.similarity) continue
+    const list = near.get(Number(reportId)) ?? []
+    list.push({ id: Number(candidateId), reference: candidate.reference, similarity })
+    near.set(Number(reportId), list)
+  }
+  const copies = new Map(json<[number | string, number | string][]>(row?.copies).map(([id, n]) => [Number(id), Number(n)]))
+  for (const report of batch) {
+    const flags: ComputedFlag[] = (near.get(report.id) ?? [])
+      .sort((a, b) => b.similarity - a.similarity || b.id - a.id)
+      .slice(0, 3)
+      .map((r) => ({
+        kind: 'near_duplicate',
+        reason: `resembles ${r.reference} (${Math.round(r.similarity * 100)} % similar, same zone and category)`,
+        start: 0,
+        end: report.description.length,
+        match: r.reference,
+        relatedReportId: r.id,
+      }))
+    const count = copies.get(report.id) ?? 0
+    if (count >= repeatedText.earlier) {
+      flags.push({ kind: 'repeated_text', reason: `the same text was filed ${count} times before in ${repeatedText.days} days`, start: 0, end: report.description.length, match: report.description.slice(0, 200) })
     }
     result.set(report.id, flags)
   }

@@ -1,0 +1,1 @@
+CREATE INDEX "reports_duplicate_candidates_idx" ON "reports" USING btree ("category",coalesce("zone_id", 0),"id");

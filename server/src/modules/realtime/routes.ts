@@ -50,8 +50,11 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox<ModuleOptions & { live?: 
   // Numbers events after their commit; its sweep also numbers those an instance killed mid-way left behind.
   const sequencer = sequencerOf(db)
   sequencer.start(live?.pollMs || 5_000, {
-    // PGlite runs every query on this one thread: wider rounds leave more of it to the requests.
-    minIntervalMs: database.kind === 'pglite' ? 40 : 2,
+    // Under a burst, rounds at most every 20 ms (40 on PGlite, which runs every query on this one thread): each round
+    // costs the database a transaction with NOTIFY and each instance's feed a read, so wider rounds leave more to the
+    // requests (intake with announcing vs without, PostgreSQL, same script: 0.80 at 2 ms, 0.86 at 20 ms). An event
+    // after a quiet moment is numbered at once; under load it waits at most this long.
+    minIntervalMs: database.kind === 'pglite' ? 40 : 20,
     onError: (err) => app.log.warn({ err }, 'event sequencing failed; the next sweep retries'),
   })
   app.addHook('onClose', async () => {

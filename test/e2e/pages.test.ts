@@ -119,6 +119,15 @@ describe('the language switcher', () => {
     await page.locator('input[name="category"]').first().waitFor()
     expect(await htmlLangDir(page)).toEqual(['ar', 'rtl'])
     expect(await page.locator('#language-select').inputValue()).toBe('ar')
+
+    // Arrows that point somewhere turn round in Arabic: the inline one of a text link as well as a button's.
+    await open(page, `/neighbourhoods/${zoneId}`, '.geo-map')
+    // A transform only renders on a box that is not plain inline, whatever getComputedStyle says of it.
+    const mirrored = (selector: string) => page.locator(selector).first().evaluate((el) => {
+      const style = getComputedStyle(el)
+      return { transform: style.transform, transformable: style.display !== 'inline' }
+    })
+    expect(await mirrored('a .mirror')).toEqual({ transform: 'matrix(-1, 0, 0, 1, 0, 0)', transformable: true })
     await context.close()
   })
 

@@ -124,7 +124,7 @@ describe('the language switcher', () => {
     await open(page, `/neighbourhoods/${zoneId}`, '.geo-map')
     // A transform only renders on a box that is not plain inline, whatever getComputedStyle says of it.
     const mirrored = (selector: string) => page.locator(selector).first().evaluate((el) => {
-      const style = getComputedStyle(el)
+      const style = (globalThis as unknown as { getComputedStyle(e: unknown): { transform: string; display: string } }).getComputedStyle(el)
       return { transform: style.transform, transformable: style.display !== 'inline' }
     })
     expect(await mirrored('a .mirror')).toEqual({ transform: 'matrix(-1, 0, 0, 1, 0, 0)', transformable: true })

@@ -61,7 +61,7 @@ describe('the neighbourhood pages', () => {
     await page.waitForURL(new RegExp(`/neighbourhoods/${flageyId}$`))
     await expect.poll(() => page.locator('h1').innerText()).toMatch(/Flagey/i)
     await page.locator('.officers__item', { hasText: 'Sara' }).waitFor()
-    await page.locator('.public-reports li', { hasText: 'Graffiti op een gevel aan het Flageyplein.' }).waitFor()
+    await page.locator('.public-report', { hasText: 'Graffiti op een gevel aan het Flageyplein.' }).waitFor()
     await page.locator('.leaflet-container .leaflet-interactive').first().waitFor()
     await expectAccessible(page, 'neighbourhood')
     await screenshot(page, 'neighbourhood-nl')
@@ -75,9 +75,9 @@ describe('the neighbourhood pages', () => {
       payload: { title: 'Extra patrouilles in het Flageypark', body: 'Deze week patrouilleren we elke avond in het park.', language: 'nl' },
     })
     expect(posted.statusCode, posted.body).toBe(201)
-    await page.locator('.posts__item h3', { hasText: 'Extra patrouilles in het Flageypark' }).waitFor({ timeout: 30_000 })
+    await page.locator('.public-post h3', { hasText: 'Extra patrouilles in het Flageypark' }).waitFor({ timeout: 30_000 })
     expect(await pageWasNotReloaded(page)).toBe(true)
-    await page.locator('.posts__item', { hasText: 'Sara' }).waitFor()
+    await page.locator('.public-post', { hasText: 'Sara' }).waitFor()
     await screenshot(page, 'neighbourhood-live-post-nl')
 
     expect(foreignRequests).toEqual([])

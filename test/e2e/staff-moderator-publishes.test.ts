@@ -71,8 +71,8 @@ describe('a moderator', () => {
     const summary = 'Signalement de trafic de drogue près de la place Flagey.'
     await page.getByLabel(fr.ui.staff.moderation.decision_publish_summary).check()
     await page.getByLabel(fr.ui.staff.moderation.summary, { exact: true }).fill(summary)
-    await page.locator('.public-preview .public-reports__summary', { hasText: summary }).waitFor()
-    await page.locator('.public-preview__photos img').waitFor()
+    await page.locator('.public-preview .public-report__text', { hasText: summary }).waitFor()
+    await page.locator('.public-preview .public-report__photos img').waitFor()
     await page.getByLabel(fr.ui.staff.moderation.reason, { exact: true }).fill('Numéro de téléphone et numéro de maison retirés')
     await expectAccessible(page, 'moderation of a report')
     await screenshot(page, 'staff-moderation-report-fr')
@@ -86,8 +86,22 @@ describe('a moderator', () => {
     // The neighbourhood page now shows the summary, never the resident's words.
     const visitor = await context.newPage()
     await visitor.goto(`/neighbourhoods/${zoneId}`)
-    await visitor.locator('.public-reports__summary', { hasText: summary }).waitFor()
+    await visitor.locator('.public-report__text', { hasText: summary }).waitFor()
     expect(await visitor.locator('main').innerText()).not.toContain('0470')
+    // With the blurred copy of its photo: the page links the public photo, whose bytes are the redacted derivative
+    // the moderator confirmed and not the resident's original.
+    const publicPhoto = visitor.locator('.public-report__photos a')
+    await expect.poll(() => publicPhoto.locator('img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0)
+    const href = (await publicPhoto.getAttribute('href'))!
+    expect(href).toBe(`/api/public/photos/${photo!.id}`)
+    const [shown, redacted, original] = await Promise.all([
+      context.request.get(href),
+      context.request.get(`/api/staff/moderation/photos/${photo!.id}/redacted`),
+      context.request.get(`/api/staff/moderation/photos/${photo!.id}/full`),
+    ])
+    expect(shown.status()).toBe(200)
+    expect((await shown.body()).equals(await redacted.body())).toBe(true)
+    expect((await shown.body()).equals(await original.body())).toBe(false)
 
     expect(foreignRequests).toEqual([])
     expect(pageErrors).toEqual([])

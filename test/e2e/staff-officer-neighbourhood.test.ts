@@ -40,27 +40,27 @@ describe('an officer and the neighbourhood', () => {
     await page.getByLabel(nl.ui.staff.posts.title, { exact: true }).fill('Extra patrouilles rond het Flageyplein')
     await page.getByLabel(nl.ui.staff.posts.body, { exact: true }).fill('Deze week patrouilleren we ’s avonds extra rond het plein.')
     await page.getByRole('button', { name: nl.ui.staff.posts.preview, exact: true }).click()
-    await page.locator('.post-preview h3', { hasText: 'Extra patrouilles rond het Flageyplein' }).waitFor()
+    await page.locator('.posts-preview .public-post h3', { hasText: 'Extra patrouilles rond het Flageyplein' }).waitFor()
     await expectAccessible(page, 'neighbourhood update with preview')
     await screenshot(page, 'staff-posts-preview-nl')
     await page.getByRole('button', { name: nl.ui.staff.posts.publish, exact: true }).click()
     await page.locator('.notice--success', { hasText: nl.ui.staff.posts.published }).waitFor()
 
     await visitor.goto(`/neighbourhoods/${zoneId}`)
-    await visitor.locator('.posts__item h3', { hasText: 'Extra patrouilles rond het Flageyplein' }).waitFor()
+    await visitor.locator('.public-post h3', { hasText: 'Extra patrouilles rond het Flageyplein' }).waitFor()
 
     await page.getByRole('button', { name: nl.ui.staff.posts.edit.replace('{{title}}', 'Extra patrouilles rond het Flageyplein') }).click()
     await page.getByLabel(nl.ui.staff.posts.title, { exact: true }).fill('Extra patrouilles rond Flagey, ook in het weekend')
     await page.getByRole('button', { name: nl.ui.staff.posts.save, exact: true }).click()
     await page.locator('.notice--success', { hasText: nl.ui.staff.posts.saved }).waitFor()
     // The neighbourhood page follows live.
-    await visitor.locator('.posts__item h3', { hasText: 'ook in het weekend' }).waitFor({ timeout: 30_000 })
+    await visitor.locator('.public-post h3', { hasText: 'ook in het weekend' }).waitFor({ timeout: 30_000 })
 
     await page.getByRole('button', { name: nl.ui.staff.posts.withdraw.replace('{{title}}', 'Extra patrouilles rond Flagey, ook in het weekend') }).click()
     await page.locator('.notice--success', { hasText: nl.ui.staff.posts.withdrawn }).waitFor()
     await visitor.reload()
     await visitor.locator('main h2').first().waitFor()
-    await expect.poll(() => visitor.locator('.posts__item').count()).toBe(0)
+    await expect.poll(() => visitor.locator('.public-post').count()).toBe(0)
 
     expect(foreignRequests).toEqual([])
     expect(pageErrors).toEqual([])

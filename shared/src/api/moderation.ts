@@ -41,6 +41,7 @@ export const ModerationPhoto = Type.Object({
   redacted: Type.Boolean(),
   redactions: Type.Union([Type.Array(Rectangle), Type.Null()]),
   redactedUrl: Type.Union([Type.String(), Type.Null()], { description: 'The public derivative, once confirmed' }),
+  redactedThumbUrl: Type.Union([Type.String(), Type.Null()], { description: 'Its 400 px thumbnail, as the public page lists it' }),
 })
 export type ModerationPhoto = Static<typeof ModerationPhoto>
 

@@ -67,6 +67,7 @@ export function moderationPhoto(photo: Photo): ModerationPhoto {
     redacted: photo.redactedKey !== null,
     redactions: photo.redactions ?? null,
     redactedUrl: photo.redactedKey ? `${base}/redacted` : null,
+    redactedThumbUrl: photo.redactedKey ? `${base}/redacted_thumb` : null,
   }
 }
 

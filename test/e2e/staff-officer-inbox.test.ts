@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { reports } from '../../server/src/db/schema.js'
+import { openStatuses } from '../../shared/src/domain/statuses.js'
 import { aStaff, type TestStaff } from '../server/helpers/factories.js'
 import { expectAccessible, launchBrowser, newContext, screenshot } from './helpers/browser.js'
 import { markPage, pageWasNotReloaded } from './helpers/resident.js'
@@ -13,10 +14,12 @@ let browser: Browser
 let officer: TestStaff
 let colleague: TestStaff
 let late: string
+let zoneId: number
 
 beforeAll(async () => {
   server = await startServer()
   const [flagey] = await seedQuartiers(server.db, ['Flagey - malibran'])
+  zoneId = flagey!.id
   officer = await aStaff(server.db, { role: 'officer', zoneId: flagey!.id, language: 'en', displayName: 'Officer Sara Peeters' })
   colleague = await aStaff(server.db, { role: 'officer', zoneId: flagey!.id, language: 'en', displayName: 'Officer Tom Maes' })
   // A report filed four days ago and never answered: past the promised 72 hours.
@@ -33,11 +36,23 @@ describe('an officer working the inbox', () => {
   it('sees a new report arrive live, sorts, filters and walks the queue by keyboard, acknowledges it, sends a canned update and a question, reads the answer as it arrives, notes, sets a due date, reassigns and finds a report by its reference', async () => {
     const en = await messagesOf('en')
     const { context, foreignRequests, pageErrors } = await newContext(browser, { baseURL: server.url, locale: 'en-GB' })
+    // Counts the oscillators the page starts: the chime for a new report is two synthesised tones.
+    await context.addInitScript(() => {
+      const w = globalThis as unknown as { chimeTones: number; AudioContext: { prototype: { createOscillator(): unknown } } }
+      w.chimeTones = 0
+      const create = w.AudioContext.prototype.createOscillator
+      w.AudioContext.prototype.createOscillator = function (this: unknown) {
+        w.chimeTones++
+        return create.call(this)
+      }
+    })
+    const chimeTones = () => page.evaluate(() => (globalThis as unknown as { chimeTones: number }).chimeTones)
     const page = await context.newPage()
 
     await logIn(page, officer, en)
     await page.waitForURL(/\/staff\/inbox$/)
     await page.locator('.staff-bar__live--live').waitFor()
+    await page.getByLabel(en.ui.staff.inbox.sound).check()
     // The late report stands out: a word and a symbol besides the colour of its row.
     await page.locator('tbody tr', { hasText: late }).locator('.overdue--overdue', { hasText: en.ui.staff.overdue.overdue }).waitFor()
     await expectAccessible(page, 'inbox')
@@ -48,6 +63,7 @@ describe('an officer working the inbox', () => {
     await row.waitFor({ timeout: 30_000 })
     await row.locator('.inbox__new').waitFor()
     await page.locator('.staff-badge').waitFor()
+    await expect.poll(chimeTones).toBe(2)
     expect(await pageWasNotReloaded(page)).toBe(true)
     await expectAccessible(page, 'inbox with a new report')
     await screenshot(page, 'staff-inbox-en')
@@ -63,6 +79,23 @@ describe('an officer working the inbox', () => {
     await page.getByRole('button', { name: en.ui.staff.inbox.clear }).click()
     await page.getByLabel(en.ui.staff.inbox.category, { exact: true }).selectOption('vandalism')
     await expect.poll(references).toEqual([reference])
+    await page.getByRole('button', { name: en.ui.staff.inbox.clear }).click()
+    await expect.poll(references).toEqual([late, reference])
+    await page.getByLabel(en.ui.staff.inbox.zone, { exact: true }).selectOption(String(zoneId))
+    await page.waitForURL(new RegExp(`zone=${zoneId}`))
+    await expect.poll(references).toEqual([late, reference])
+    // Both reports are still new: without that status the queue is empty.
+    const statusBox = (status: string) => page.getByLabel(en.ui.staff.status[status as keyof typeof en.ui.staff.status], { exact: true })
+    await statusBox('new').uncheck()
+    await expect.poll(references).toEqual([])
+    await statusBox('new').check()
+    await expect.poll(references).toEqual([late, reference])
+    // The last ticked status cannot be unticked: the box keeps its tick, matching the filter still applied.
+    for (const status of openStatuses.filter((s) => s !== 'new')) await statusBox(status).uncheck()
+    await page.waitForURL(/status=new(&|$)/)
+    await statusBox('new').click()
+    expect(await statusBox('new').isChecked()).toBe(true)
+    await expect.poll(references).toEqual([late, reference])
     await page.getByRole('button', { name: en.ui.staff.inbox.clear }).click()
     await expect.poll(references).toEqual([late, reference])
 
@@ -141,6 +174,11 @@ describe('an officer working the inbox', () => {
     await page.keyboard.type(late.toLowerCase())
     await page.keyboard.press('Enter')
     await page.waitForURL(new RegExp(`/staff/reports/${late}$`))
+
+    // The sound option is kept on this device.
+    await page.goto('/staff/inbox')
+    await page.locator('tbody tr').first().waitFor()
+    expect(await page.getByLabel(en.ui.staff.inbox.sound).isChecked()).toBe(true)
 
     expect(foreignRequests).toEqual([])
     expect(pageErrors).toEqual([])

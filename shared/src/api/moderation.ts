@@ -62,6 +62,9 @@ export const ModerationReport = Type.Object({
   flaggedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   flags: Type.Array(Flag),
   photos: Type.Array(ModerationPhoto),
+  erasedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'When the reporter erased their description, address and photos; the description then reads as a neutral marker',
+  }),
 })
 export type ModerationReport = Static<typeof ModerationReport>
 

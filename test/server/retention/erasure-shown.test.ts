@@ -51,6 +51,16 @@ describe('the follow-up says what was erased, why and when', () => {
     expect(erased).toMatchObject({ part: 'content', reason: 'request' })
     expect(new Date(erased.at).getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000)
     expect(new Date(erased.at).getTime()).toBeLessThanOrEqual(Date.now())
+
+    // So does the moderator's, both for the report itself and in the queue.
+    const moderation = await t.app.inject({ method: 'GET', url: `/api/staff/moderation/reports/${filed.reference}`, headers: moderator.headers })
+    expect(moderation.statusCode).toBe(200)
+    expect(moderation.json()).toMatchObject({ erasedAt: erased.at, photos: [], flags: [] })
+    const queue = await t.app.inject({ method: 'GET', url: '/api/staff/moderation/queue?pageSize=100', headers: moderator.headers })
+    const queued = queue.json().items.find((i: { reference: string; type: string }) => i.type === 'report' && i.reference === filed.reference)
+    expect(queued).toMatchObject({ erasedAt: erased.at })
+    const untouched = queue.json().items.filter((i: { type: string; erasedAt?: string | null }) => i.type === 'report' && i.erasedAt === null)
+    expect(untouched.length).toBeGreaterThan(0)
   })
 
   it("names a named reporter's contact data erased after the retention period", async () => {

@@ -9,11 +9,12 @@ import type { Category } from '@nabij/shared/domain/categories'
 import type { ModerationState, Status } from '@nabij/shared/domain/statuses'
 import { groupOf, type FlagKind } from '@nabij/shared/moderation/flags'
 import type { Db } from '../../db/connect.js'
-import { moderationFlags, photos, reports, reportUpdates, zones, type Photo } from '../../db/schema.js'
+import { auditLog, moderationFlags, photos, reports, reportUpdates, zones, type Photo } from '../../db/schema.js'
 import { MergeInvalid, PhotoNotFound, ReportMerged, ReportNotFound, StorageUnavailable, SummaryRequired, UpdateNotFound } from '../../errors.js'
 import { audit } from '../audit/service.js'
 import type { PhotoStorage } from '../photos/storage.js'
 import { recordEvent } from '../realtime/events.js'
+import { contentErasureAction, erasedText } from '../retention/service.js'
 import { redactImage } from './redaction.js'
 
 /** Who decides: a moderator (or an admin); every decision carries their id into the audit log. */
@@ -101,6 +102,7 @@ async function moderationReports(db: Db, ids: number[]): Promise<ModerationRepor
     .where(inArray(reports.id, ids))
   const flags = await flagsOf(db, ids)
   const reportPhotos = await photosOf(db, ids)
+  const erasedAt = await contentErasedAt(db, rows.filter((r) => r.description === erasedText).map((r) => r.id))
   const byId = new Map(rows.map((r) => [r.id, r]))
   return ids.flatMap((id) => {
     const r = byId.get(id)
@@ -122,8 +124,18 @@ async function moderationReports(db: Db, ids: number[]): Promise<ModerationRepor
       flaggedAt: r.flaggedAt?.toISOString() ?? null,
       flags: flags.filter((f) => f.reportId === id && f.updateId === null).map(stripOwner),
       photos: reportPhotos.filter((p) => p.reportId === id && p.updateId === null).map(moderationPhoto),
+      erasedAt: erasedAt.get(id)?.toISOString() ?? null,
     }]
   })
+}
+
+/** When each of these reports' reporters erased its content, from the audit entry the erasing transaction wrote. */
+async function contentErasedAt(db: Db, reportIds: number[]): Promise<Map<number, Date>> {
+  if (reportIds.length === 0) return new Map()
+  const rows = await db.select({ reportId: auditLog.reportId, at: auditLog.at }).from(auditLog)
+    .where(and(inArray(auditLog.reportId, reportIds), eq(auditLog.action, contentErasureAction)))
+    .orderBy(asc(auditLog.at))
+  return new Map(rows.map((r) => [r.reportId!, r.at]))
 }
 
 async function moderationReplies(db: Db, ids: number[]): Promise<ModerationReply[]> {

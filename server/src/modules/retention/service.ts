@@ -117,16 +117,19 @@ export async function eraseReportContent(db: Db, storage: PhotoStorage, reportId
       updatedAt: now,
     }).where(eq(reports.id, reportId))
     const result = { photos: files.length, replies: deletedReplies.length }
-    await audit(tx, { staffId: null, action: 'report.erased_by_reporter', targetType: 'report', targetId: report.reference, reportId, detail: { ...result } })
+    await audit(tx, { staffId: null, action: contentErasureAction, targetType: 'report', targetId: report.reference, reportId, detail: { ...result } })
     return { files, result }
   })
   await removePhotoFiles(storage, files)
   return result
 }
 
+/** The audit entry of a reporter erasing their report's content. */
+export const contentErasureAction = 'report.erased_by_reporter'
+
 /** The audit entries each erasure writes, and what they mean to the reporter. */
 const erasureActions: Record<string, Pick<Erasure, 'part' | 'reason'>> = {
-  'report.erased_by_reporter': { part: 'content', reason: 'request' },
+  [contentErasureAction]: { part: 'content', reason: 'request' },
   'report.contact_erased': { part: 'contact', reason: 'retention' },
   'report.photos_deleted': { part: 'photos', reason: 'retention' },
 }

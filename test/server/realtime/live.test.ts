@@ -7,6 +7,7 @@ import { recordEvent } from '../../../server/src/modules/realtime/events.js'
 import { liveHubOf } from '../../../server/src/modules/realtime/routes.js'
 import { issueResidentToken, verifyResidentToken } from '../../../server/src/modules/reports/resident-token.js'
 import { startApp, type TestApp } from '../helpers/app.js'
+import { aStaff, loginAs } from '../helpers/factories.js'
 import { aBeat, fileReport, type Beat, type Filed } from '../workflow/fixtures.js'
 import { LiveTestClient } from './live-client.js'
 
@@ -166,6 +167,24 @@ describe('GET /api/live: who sees what', () => {
     expect(filed.reference).toBe(mine.reference)
     await officer.sync()
     expect(officer.events().map((e) => e.reference)).not.toContain(elsewhere.reference)
+  })
+
+  it('feeds a moderator’s queue with what enters and leaves review, never the officers’ updates or a report channel', async () => {
+    const moderator = await asStaff(await loginAs(t.app, await aStaff(t.db, { role: 'moderator' })))
+    await moderator.subscribe('queue')
+    const filed = await fileReport(t.app, t.db, t.config, beat.at)
+    expect(await moderator.subscribe('report', filed.reference)).toMatchObject({ type: 'error', code: 'REPORT_NOT_FOUND' })
+
+    expect((await moderator.eventOf('report.filed')).reference).toBe(filed.reference)
+    await post(filed.reference, { text: 'Informant lives at number 12.', language: 'en', visibility: 'internal' })
+    await post(filed.reference, { cannedKey: 'investigating', visibility: 'reporter' })
+    const reply = await t.app.inject({ method: 'POST', url: '/api/followup/replies', headers: { authorization: `Bearer ${filed.token}` }, payload: { text: 'It happened again last night.' } })
+    expect(reply.statusCode).toBe(201)
+    // The reporter's reply reaches review; the officers' note and message before it do not.
+    expect((await moderator.eventOf('report.reporter_replied')).reference).toBe(filed.reference)
+    await moderator.sync()
+    expect(moderator.events().map((e) => e.eventType)).not.toContain('report.update_posted')
+    expect(JSON.stringify(moderator.messages)).not.toContain('Informant')
   })
 })
 

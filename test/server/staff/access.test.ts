@@ -72,12 +72,30 @@ describe('who sees which queue', () => {
     expect((await get(`/api/staff/reports/${ref.conduct}`, who.partner.login)).statusCode).toBe(403)
   })
 
-  it('shows a moderator the review queue, including reports outside every zone', async () => {
-    expect(await queueOf(who.moderator.login)).toEqual(Object.values(ref).sort())
-    const detail = await get(`/api/staff/reports/${ref.drugs}`, who.moderator.login)
-    expect(detail.statusCode).toBe(200)
-    expect(detail.json()).toMatchObject({ hasContact: true, canSeeContact: false })
-    expect(JSON.stringify(detail.json())).not.toMatch(/Sam Reporter|sam@example\.be|470/)
+  it('shows a moderator the review queue, including reports outside every zone, but not the staff report page', async () => {
+    const review = await get('/api/staff/moderation/queue?type=report&pageSize=100', who.moderator.login)
+    expect(review.statusCode).toBe(200)
+    expect((review.json().items as { reference: string }[]).map((i) => i.reference).sort()).toEqual(Object.values(ref).sort())
+    // What residents wrote, without contact data ...
+    const moderation = await get(`/api/staff/moderation/reports/${ref.drugs}`, who.moderator.login)
+    expect(moderation.statusCode).toBe(200)
+    expect(JSON.stringify(moderation.json())).not.toMatch(/Sam Reporter|sam@example\.be|470/)
+    // ... and none of the officers' working file: queue, report page with internal notes, contact, workflow, updates.
+    for (const url of ['/api/staff/reports', `/api/staff/reports/${ref.drugs}`, `/api/staff/reports/${ref.drugs}/contact`]) {
+      const res = await get(url, who.moderator.login)
+      expect([url, res.statusCode, res.json().code]).toEqual([url, 403, 'FORBIDDEN'])
+    }
+    for (const url of [`/api/staff/reports/${ref.drugs}/workflow`, `/api/staff/reports/${ref.drugs}/updates`]) {
+      const res = await get(url, who.moderator.login)
+      expect([url, res.statusCode, res.json().code]).toEqual([url, 404, 'REPORT_NOT_FOUND'])
+    }
+    const status = await t.app.inject({
+      method: 'POST', url: `/api/staff/reports/${ref.drugs}/status`,
+      headers: who.moderator.login.headers,
+      payload: { status: 'acknowledged' },
+    })
+    expect(status.statusCode).toBe(403)
+    expect((await t.db.select({ status: reports.status }).from(reports).where(eq(reports.reference, ref.drugs)))[0]?.status).toBe('new')
   })
 
   it('lets an admin browse every report but not its contact data', async () => {

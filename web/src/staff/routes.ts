@@ -1,4 +1,4 @@
-import type { Role } from '@nabij/shared/domain/roles'
+import { queueRoles, type Role } from '@nabij/shared/domain/roles'
 import type { RouteLocationNormalized, RouteLocationRaw, RouteRecordRaw, Router } from 'vue-router'
 import { currentStaff } from './session'
 
@@ -11,7 +11,6 @@ declare module 'vue-router' {
   }
 }
 
-const queueRoles: readonly Role[] = ['officer', 'partner', 'oversight', 'admin']
 const moderationRoles: readonly Role[] = ['moderator', 'admin']
 const admin: readonly Role[] = ['admin']
 

@@ -5,7 +5,7 @@ import type { Language } from '@nabij/shared/domain/languages'
 import type { Database, Db } from '../../db/connect.js'
 import { events, reports, staffSessions, staffUsers } from '../../db/schema.js'
 import type { StaffPrincipal } from '../../plugins/auth.js'
-import { staffCanSeeReport, type ReportAccessFields } from '../staff/access.js'
+import { moderationEventTypes, staffCanSeeReport, type ReportAccessFields } from '../staff/access.js'
 import { sessionIdleMs } from '../staff/sessions.js'
 import { EventFeed, eventsAfter, type FeedEvent, type FeedOptions } from './feed.js'
 import { messageFor, type Audience } from './views.js'
@@ -240,7 +240,9 @@ export class Hub {
 
   private staffSubMaySee(sub: Subscription, e: FeedEvent): Promise<boolean> | boolean {
     if (!e.report) return false
-    return this.staffMaySee((sub.client.principal as { kind: 'staff'; staff: StaffPrincipal }).staff, e.report)
+    const { staff } = sub.client.principal as { kind: 'staff'; staff: StaffPrincipal }
+    if (staff.role === 'moderator') return moderationEventTypes.has(e.type)
+    return this.staffMaySee(staff, e.report)
   }
 
   /** Synchronous on purpose: a broadcast to thousands of sockets must not yield between them. */

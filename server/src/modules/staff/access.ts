@@ -1,4 +1,5 @@
 import { and, eq, gt, isNull, lte, or } from 'drizzle-orm'
+import type { EventType } from '@nabij/shared/domain/events'
 import type { Db } from '../../db/connect.js'
 import { staffUsers, zoneOfficers, type Report } from '../../db/schema.js'
 import type { StaffPrincipal } from './sessions.js'
@@ -8,7 +9,9 @@ import type { StaffPrincipal } from './sessions.js'
  *
  * - officer: reports of the zone queue of their active zones, and reports assigned to them. A police-conduct
  *   complaint sits in the oversight queue, so the zone's own officers never see it even though it has their zone.
- * - moderator: every report's public side (the review queue), never contact data.
+ * - moderator: none through this rule. They work the review queue (moderation module): what residents wrote and
+ *   showed, flags, photos to redact, never the staff report page with its internal notes, the officers' private
+ *   exchange with the reporter or contact data. Their live queue carries `moderationEventTypes` only.
  * - partner / oversight: their queue only ('municipality' / 'oversight'), plus reports assigned to them.
  * - admin: every report, never contact data.
  * Contact data of a named reporter: officers of the report's zone (zone queue) and the staff member it is assigned to.
@@ -44,8 +47,9 @@ export async function staffCanSeeReport(db: Db, staff: Pick<StaffPrincipal, 'id'
   if (report.assignedStaffId === staff.id) return true
   switch (staff.role) {
     case 'admin':
-    case 'moderator':
       return true
+    case 'moderator':
+      return false
     case 'partner':
       return report.queue === 'municipality'
     case 'oversight':
@@ -54,6 +58,9 @@ export async function staffCanSeeReport(db: Db, staff: Pick<StaffPrincipal, 'id'
       return report.queue === 'zone' && report.zoneId !== null && (await officerZoneIds(db, staff.id)).includes(report.zoneId)
   }
 }
+
+/** What a moderator's live queue hears of: reports and replies entering or leaving the review queue. */
+export const moderationEventTypes: ReadonlySet<EventType> = new Set(['report.filed', 'report.reporter_replied', 'report.moderated', 'report.merged'])
 
 export async function staffCanSeeContact(db: Db, staff: Pick<StaffPrincipal, 'id' | 'role'>, report: ReportAccessFields): Promise<boolean> {
   if (staff.role === 'admin' || staff.role === 'moderator') return false

@@ -12,8 +12,8 @@ import { officerZoneIds, staffCanSeeContact, staffCanSeeReport } from './access.
 import type { StaffPrincipal } from './sessions.js'
 
 /**
- * The SQL twin of `staffCanSeeReport` for lists: which reports a role's queue holds. A moderator's queue is the
- * review queue (reports waiting for moderation); the single-report check lets them open any report's public side.
+ * The SQL twin of `staffCanSeeReport` for lists: which reports a role's queue holds. Moderators have no such queue
+ * (the routes refuse them; theirs is the moderation module's review queue), so theirs holds nothing.
  */
 async function queueScope(db: Db, staff: StaffPrincipal): Promise<SQL | undefined> {
   const mine = eq(reports.assignedStaffId, staff.id)
@@ -21,7 +21,7 @@ async function queueScope(db: Db, staff: StaffPrincipal): Promise<SQL | undefine
     case 'admin':
       return undefined
     case 'moderator':
-      return eq(reports.moderationState, 'pending')
+      return sql`false`
     case 'partner':
       return or(eq(reports.queue, 'municipality'), mine)
     case 'oversight':
@@ -169,9 +169,11 @@ export async function staffReportDetail(db: Db, staff: StaffPrincipal, reference
  * A named reporter's contact data, for the zone's officers and the assignee only. Every view is written to the
  * audit log in the same transaction as the read; a refused attempt is logged too.
  */
+/** Every refusal is audited, also of staff who may not see the report at all. */
 export async function staffReportContact(db: Db, staff: StaffPrincipal, reference: string): Promise<ContactReply> {
-  const report = await reportForStaff(db, staff, reference)
-  if (!(await staffCanSeeContact(db, staff, report))) {
+  const [report] = await db.select().from(reports).where(eq(reports.reference, reference))
+  if (!report) throw new ReportNotFound(reference)
+  if (!(await staffCanSeeReport(db, staff, report)) || !(await staffCanSeeContact(db, staff, report))) {
     await audit(db, { staffId: staff.id, action: 'report.contact_refused', targetType: 'report', targetId: report.reference, reportId: report.id })
     throw new Forbidden()
   }

@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ErrorReply } from '@nabij/shared/api/errors'
+import { queueRoles } from '@nabij/shared/domain/roles'
 import {
   ContactReply, CreateStaffBody, LoginBody, ReportRefParams, StaffReportDetail, StaffReportsPage, StaffReportsQuery, PasswordChangeBody, SessionReply, StaffIdParams, StaffList, StaffProfile,
   StaffProfileBody, StaffUserView, TotpDisableBody, TotpEnableBody, TotpSetupReply, UpdateStaffBody,
@@ -159,12 +160,12 @@ export const staffRoutes: FastifyPluginAsyncTypebox<ModuleOptions> = async (app,
   // ---------------------------------------------------------------- the caller's queue
   app.get('/staff/reports', {
     schema: { tags, summary: "The caller's queue, filtered, sorted (oldest first unless asked) and paged", querystring: StaffReportsQuery, response: { 200: StaffReportsPage, ...errors } },
-    preHandler: requireStaff(),
+    preHandler: requireStaff(...queueRoles),
   }, async (req) => listStaffReports(db, req.staff!, req.query))
 
   app.get('/staff/reports/:ref', {
     schema: { tags, summary: 'A report for staff: routing decision and full timeline with internal notes', params: ReportRefParams, response: { 200: StaffReportDetail, ...errors } },
-    preHandler: requireStaff(),
+    preHandler: requireStaff(...queueRoles),
   }, async (req) => staffReportDetail(db, req.staff!, req.params.ref))
 
   app.get('/staff/reports/:ref/contact', {

@@ -63,3 +63,5 @@ export const SummaryRequired = createError(ErrorCode.SummaryRequired, 'publishin
 export const ReportMerged = createError(ErrorCode.ReportMerged, 'report %s was merged into another report', 409)
 export const MergeInvalid = createError(ErrorCode.MergeInvalid, 'cannot merge: %s', 409)
 export const PhotoNotFound = createError(ErrorCode.PhotoNotFound, 'photo %s not found', 404)
+export const PassageNotFound = createError(ErrorCode.PassageNotFound, 'the passage is not in the text', 422)
+export const FlagNotRemovable = createError(ErrorCode.FlagNotRemovable, 'flag %s was set automatically', 409)

@@ -25,11 +25,11 @@ afterAll(async () => {
 })
 
 describe('a moderator', () => {
-  it('reviews a flagged report, blurs part of its photo and publishes a summary that the public page then shows', async () => {
+  it('reviews a flagged report, flags a name by hand, blurs part of its photo and publishes a summary that the public page then shows', async () => {
     const fr = await messagesOf('fr')
     // An earlier, similar report: the moderator sees the two side by side.
     const earlier = await fileReport(server, { category: 'drugs', description: 'Des jeunes vendent de la drogue devant le numéro 12 le soir.', language: 'fr' })
-    const description = 'Des jeunes vendent de la drogue devant le numéro 12, appelez-moi au 0470 12 34 56.'
+    const description = 'Des jeunes vendent de la drogue devant le numéro 12 chez Karim Haddad, appelez-moi au 0470 12 34 56.'
     const { reference } = await fileReportWithPhotos(server, { category: 'drugs', description, language: 'fr' }, ['gps_DSCN0010.jpg'])
 
     const { context, foreignRequests, pageErrors } = await newContext(browser, { baseURL: server.url, locale: 'fr-BE' })
@@ -49,6 +49,29 @@ describe('a moderator', () => {
     const duplicate = page.locator('.side-by-side')
     await duplicate.locator('h3', { hasText: earlier.reference }).waitFor()
     await duplicate.getByText('le numéro 12 le soir').waitFor()
+
+    // The name slipped past the automatic checks: the moderator selects it in the text and flags it by hand.
+    await page.locator('.flagged-text').evaluate((p, words) => {
+      const doc = (p as unknown as { ownerDocument: { createTreeWalker(root: unknown, show: number): { nextNode(): { textContent: string } | null }; createRange(): { setStart(n: unknown, o: number): void; setEnd(n: unknown, o: number): void }; getSelection(): { removeAllRanges(): void; addRange(r: unknown): void } } }).ownerDocument
+      const walker = doc.createTreeWalker(p, 4)
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.textContent.indexOf(words)
+        if (at < 0) continue
+        const range = doc.createRange()
+        range.setStart(node, at)
+        range.setEnd(node, at + words.length)
+        doc.getSelection().removeAllRanges()
+        doc.getSelection().addRange(range)
+      }
+    }, 'Karim Haddad')
+    await page.getByRole('button', { name: fr.ui.staff.moderation.flag_use_selection }).click()
+    expect(await page.getByLabel(fr.ui.staff.moderation.flag_passage, { exact: true }).inputValue()).toBe('Karim Haddad')
+    await page.getByLabel(fr.ui.staff.moderation.flag_kind, { exact: true }).selectOption('person_name')
+    await page.getByLabel(fr.ui.staff.moderation.flag_note, { exact: true }).fill('nom d’un voisin')
+    await page.getByRole('button', { name: fr.ui.staff.moderation.flag_submit }).click()
+    await page.locator('.notice--success', { hasText: fr.ui.staff.moderation.flag_added }).waitFor()
+    await expect.poll(() => page.locator('mark.flag--personal_data').allInnerTexts()).toContainEqual(expect.stringContaining('Karim Haddad'))
+    await page.locator('.flag-list li', { hasText: fr.moderation.flag.person_name }).getByText(fr.ui.staff.moderation.flag_by.replace('{{name}}', moderator.displayName)).waitFor()
 
     // A rectangle drawn over the top-left quarter of the photo.
     const surface = page.locator('.redaction__surface')

@@ -309,6 +309,8 @@ export const moderationFlags = pgTable('moderation_flags', {
   match: text('match').notNull(),
   /** Near-duplicates: the earlier report this one resembles. */
   relatedReportId: bigint('related_report_id', { mode: 'number' }).references(() => reports.id, { onDelete: 'cascade' }),
+  /** The moderator who flagged the passage by hand; null for an automatic flag. */
+  flaggedBy: integer('flagged_by').references(() => staffUsers.id),
   createdAt: createdAt(),
 }, (t) => [index('moderation_flags_report_idx').on(t.reportId, t.updateId)])
 

@@ -76,6 +76,8 @@ export const ErrorCode = {
   ReportMerged: 'REPORT_MERGED',
   MergeInvalid: 'MERGE_INVALID',
   PhotoNotFound: 'PHOTO_NOT_FOUND',
+  PassageNotFound: 'PASSAGE_NOT_FOUND',
+  FlagNotRemovable: 'FLAG_NOT_REMOVABLE',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 export const errorCodes = Object.values(ErrorCode) as ErrorCode[]

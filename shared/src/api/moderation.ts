@@ -3,7 +3,7 @@ import { categoryKeys } from '../domain/categories.js'
 import { moderationStates } from '../domain/statuses.js'
 import { statuses } from '../domain/statuses.js'
 import { replyDecisions, reportDecisions } from '../domain/moderation.js'
-import { flagGroups, flagKindKeys } from '../moderation/flags.js'
+import { flagGroups, flagKindKeys, manualFlagKinds } from '../moderation/flags.js'
 
 /**
  * The moderators' API (/api/staff/moderation/…). Moderators see a resident's words and photos, never a named
@@ -19,6 +19,7 @@ export const Flag = Type.Object({
   end: Type.Integer(),
   match: Type.String(),
   relatedReference: Type.Union([Type.String(), Type.Null()], { description: 'Near-duplicates: the earlier report' }),
+  flaggedBy: Type.Union([Type.String(), Type.Null()], { description: 'The moderator who flagged it by hand; null when automatic' }),
 })
 export type Flag = Static<typeof Flag>
 
@@ -113,6 +114,14 @@ export const MergeBody = Type.Object({
   reason: Type.String({ minLength: 1, maxLength: 500 }),
 }, { additionalProperties: false })
 export type MergeBody = Static<typeof MergeBody>
+
+export const AddFlagBody = Type.Object({
+  kind: Type.Enum([...manualFlagKinds]),
+  passage: Type.String({ minLength: 1, maxLength: 5000, description: 'The exact words, as they stand in the text' }),
+  start: Type.Optional(Type.Integer({ minimum: 0, maximum: 5000, description: 'Where the passage starts (UTF-16 offset), when it occurs more than once; else its first occurrence' })),
+  note: Type.Optional(Type.String({ maxLength: 500, description: 'Why, for the other moderators' })),
+}, { additionalProperties: false })
+export type AddFlagBody = Static<typeof AddFlagBody>
 
 export const ReplyDecisionBody = Type.Object({
   decision: Type.Enum([...replyDecisions], { description: 'accept: the reply stays with the officers (it is never public)' }),

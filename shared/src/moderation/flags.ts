@@ -1,6 +1,7 @@
 /**
- * Automatic moderation flags: hints for the moderator, never decisions. Each flag names its kind, a reason and the
- * span of the text it matched (UTF-16 offsets into the report's description or the reply's text).
+ * Moderation flags: hints for the moderator, never decisions. Most are automatic; a moderator can also flag a
+ * passage by hand (`manualFlagKinds`). Each flag names its kind, a reason and the span of the text it matched
+ * (UTF-16 offsets into the report's description or the reply's text).
  */
 export const flagGroups = ['personal_data', 'abuse', 'spam', 'duplicate', 'language'] as const
 export type FlagGroup = (typeof flagGroups)[number]
@@ -12,9 +13,13 @@ export const flagKinds = {
   iban: 'personal_data',
   licence_plate: 'personal_data',
   address: 'personal_data',
+  person_name: 'personal_data',
   profanity: 'abuse',
   slur: 'abuse',
+  hate_speech: 'abuse',
+  threat: 'abuse',
   link: 'spam',
+  advertising: 'spam',
   repeated_characters: 'spam',
   repeated_text: 'spam',
   near_duplicate: 'duplicate',
@@ -22,6 +27,14 @@ export const flagKinds = {
 } as const satisfies Record<string, FlagGroup>
 export type FlagKind = keyof typeof flagKinds
 export const flagKindKeys = Object.keys(flagKinds) as FlagKind[]
+
+/** What a moderator may flag by hand: what a person recognises and the patterns miss (names, hate, threats, ads). */
+export const manualFlagKinds = [
+  'person_name', 'phone', 'email', 'address', 'licence_plate', 'national_number', 'iban',
+  'hate_speech', 'threat', 'slur', 'profanity',
+  'advertising', 'link',
+] as const satisfies readonly FlagKind[]
+export type ManualFlagKind = (typeof manualFlagKinds)[number]
 
 export function groupOf(kind: FlagKind): FlagGroup {
   return flagKinds[kind]

@@ -3,7 +3,7 @@
  * CSRF token and session expiry). Types come from the shared schemas; nothing here is bundled for residents.
  */
 import type {
-  MergeBody, ModerationPhoto, ModerationQueue, ModerationReply, ModerationReport, Rectangle, ReplyDecision, ReportDecisionBody,
+  AddFlagBody, MergeBody, ModerationPhoto, ModerationQueue, ModerationReply, ModerationReport, Rectangle, ReplyDecision, ReportDecisionBody,
 } from '@nabij/shared/api/moderation'
 import type {
   AuditPage, AuditQuery, ContactReply, CreateStaffBody, HandoverNoteView, StaffProfile, StaffReportDetail, StaffReportsPage, StaffReportsQuery,
@@ -22,7 +22,7 @@ import type { Language } from '@nabij/shared/domain/languages'
 import { request } from '../api/client'
 import { staffRequest } from './session'
 
-export type { Flag, ModerationPhoto, ModerationQueue, ModerationReply, ModerationReport, Rectangle, ReportDecision } from '@nabij/shared/api/moderation'
+export type { AddFlagBody, Flag, ModerationPhoto, ModerationQueue, ModerationReply, ModerationReport, Rectangle, ReportDecision } from '@nabij/shared/api/moderation'
 export type {
   AuditEntryView, ContactReply, HandoverNoteView, StaffMe, StaffProfile, StaffReportDetail, StaffReportSummary, StaffUserView,
 } from '@nabij/shared/api/staff'
@@ -111,6 +111,10 @@ export const staffApi = {
     reply: (id: number) => staffRequest<ModerationReply>(`/staff/moderation/replies/${id}`),
     decideReply: (id: number, decision: ReplyDecision, reason: string) =>
       staffRequest<ModerationReply>(`/staff/moderation/replies/${id}/decision`, { method: 'POST', body: { decision, reason } }),
+    flagReport: (reference: string, body: AddFlagBody) =>
+      staffRequest<ModerationReport>(`/staff/moderation/reports/${ref(reference)}/flags`, { method: 'POST', body }),
+    flagReply: (id: number, body: AddFlagBody) => staffRequest<ModerationReply>(`/staff/moderation/replies/${id}/flags`, { method: 'POST', body }),
+    removeFlag: (flagId: number) => staffRequest<void>(`/staff/moderation/flags/${flagId}`, { method: 'DELETE' }),
     redact: (photoId: string, rectangles: Rectangle[]) =>
       staffRequest<ModerationPhoto>(`/staff/moderation/photos/${photoId}/redaction`, { method: 'POST', body: { rectangles } }),
   },

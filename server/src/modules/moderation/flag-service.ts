@@ -22,12 +22,13 @@ export const nearDuplicate = { similarity: 0.35, days: 7, metres: 250, candidate
 /** The same text this many times before, anywhere, within `days`: spam blasted at the form. */
 export const repeatedText = { earlier: 2, days: 7 } as const
 
-/** Replaces the flags of one text (a report's description, or one reply) with a freshly computed set. */
+/** Replaces the automatic flags of one text (a report's description, or one reply); a moderator's own flags stay. */
 export async function saveFlags(tx: Db, target: { reportId: number; updateId?: number | null }, flags: readonly ComputedFlag[]): Promise<void> {
   const updateId = target.updateId ?? null
   await tx.delete(moderationFlags).where(and(
     eq(moderationFlags.reportId, target.reportId),
     updateId === null ? isNull(moderationFlags.updateId) : eq(moderationFlags.updateId, updateId),
+    isNull(moderationFlags.flaggedBy),
   ))
   if (flags.length > 0) await insertFlags(tx, target, flags)
 }

@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import { ErrorReply } from '@nabij/shared/api/errors'
 import { BigId } from '@nabij/shared/api/ids'
 import {
-  MergeBody, ModerationPhoto, ModerationQueue, ModerationQueueQuery, ModerationReply, ModerationReport, RedactionBody,
+  AddFlagBody, MergeBody, ModerationPhoto, ModerationQueue, ModerationQueueQuery, ModerationReply, ModerationReport, RedactionBody,
   ReplyDecisionBody, ReportDecisionBody,
 } from '@nabij/shared/api/moderation'
 import { notifyChannel } from '@nabij/shared/domain/events'
@@ -12,11 +12,14 @@ import { keepListening } from '../../db/keep-listening.js'
 import { requireStaff } from '../../plugins/auth.js'
 import { photoStorage } from '../photos/storage-factory.js'
 import { flagPending } from './flag-service.js'
-import { decideReply, decideReport, mergeReport, moderationPhotoBytes, moderationQueue, moderationReplyOf, moderationReport, redactPhoto } from './service.js'
+import {
+  addFlag, decideReply, decideReport, mergeReport, moderationPhotoBytes, moderationQueue, moderationReplyOf, moderationReport, redactPhoto, removeFlag,
+} from './service.js'
 
 const ReportParams = Type.Object({ ref: Type.String({ minLength: 1, maxLength: 64 }) })
 const ReplyParams = Type.Object({ id: BigId() })
 const PhotoParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
+const FlagParams = Type.Object({ id: BigId() })
 const writeErrors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply }
 const readErrors = { 401: ErrorReply, 403: ErrorReply, 404: ErrorReply }
 
@@ -135,6 +138,28 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<ModuleOptions> = async 
     },
   }, async (req) => mergeReport(db, req.staff!, req.params.ref, req.body))
 
+  app.post('/staff/moderation/reports/:ref/flags', {
+    preHandler: guard,
+    schema: {
+      tags,
+      summary: "Flag a passage of the report's description by hand (a name, hate speech, a threat the automatic checks missed)",
+      params: ReportParams,
+      body: AddFlagBody,
+      response: { 201: ModerationReport, ...writeErrors, 422: ErrorReply },
+    },
+  }, async (req, reply) => {
+    await addFlag(db, req.staff!, { reference: req.params.ref }, req.body)
+    return reply.code(201).send(await moderationReport(db, req.params.ref))
+  })
+
+  app.delete('/staff/moderation/flags/:id', {
+    preHandler: guard,
+    schema: { tags, summary: 'Remove a flag a moderator set by hand (automatic flags stay)', params: FlagParams, response: { 204: Type.Null(), ...writeErrors } },
+  }, async (req, reply) => {
+    await removeFlag(db, req.staff!, req.params.id)
+    return reply.code(204).send(null)
+  })
+
   app.get('/staff/moderation/replies/:id', {
     preHandler: guard,
     schema: { tags, summary: "One resident reply with its flags", params: ReplyParams, response: { 200: ModerationReply, ...readErrors } },
@@ -150,6 +175,20 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<ModuleOptions> = async 
       response: { 200: ModerationReply, ...writeErrors },
     },
   }, async (req) => decideReply(db, req.staff!, req.params.id, req.body.decision, req.body.reason))
+
+  app.post('/staff/moderation/replies/:id/flags', {
+    preHandler: guard,
+    schema: {
+      tags,
+      summary: "Flag a passage of a resident's reply by hand",
+      params: ReplyParams,
+      body: AddFlagBody,
+      response: { 201: ModerationReply, ...writeErrors, 422: ErrorReply },
+    },
+  }, async (req, reply) => {
+    await addFlag(db, req.staff!, { updateId: req.params.id }, req.body)
+    return reply.code(201).send(await moderationReplyOf(db, req.params.id))
+  })
 
   app.post('/staff/moderation/photos/:id/redaction', {
     preHandler: guard,

@@ -2,15 +2,15 @@ import { randomBytes } from 'node:crypto'
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type {
-  Flag, MergeBody, ModerationPhoto, ModerationQueue, ModerationQueueQuery, ModerationReply, ModerationReport, Rectangle,
+  AddFlagBody, Flag, MergeBody, ModerationPhoto, ModerationQueue, ModerationQueueQuery, ModerationReply, ModerationReport, Rectangle,
   ReplyDecision, ReportDecision, ReportDecisionBody,
 } from '@nabij/shared/api/moderation'
 import type { Category } from '@nabij/shared/domain/categories'
 import type { ModerationState, Status } from '@nabij/shared/domain/statuses'
 import { groupOf, type FlagKind } from '@nabij/shared/moderation/flags'
 import type { Db } from '../../db/connect.js'
-import { auditLog, moderationFlags, photos, reports, reportUpdates, zones, type Photo } from '../../db/schema.js'
-import { MergeInvalid, PhotoNotFound, ReportMerged, ReportNotFound, StorageUnavailable, SummaryRequired, UpdateNotFound } from '../../errors.js'
+import { auditLog, moderationFlags, photos, reports, reportUpdates, staffUsers, zones, type Photo } from '../../db/schema.js'
+import { FlagNotRemovable, MergeInvalid, NotFound, PassageNotFound, PhotoNotFound, ReportMerged, ReportNotFound, StorageUnavailable, SummaryRequired, UpdateNotFound } from '../../errors.js'
 import { audit } from '../audit/service.js'
 import type { PhotoStorage } from '../photos/storage.js'
 import { recordEvent } from '../realtime/events.js'
@@ -34,14 +34,16 @@ const replyStates: Record<ReplyDecision, ModerationState> = { accept: 'private',
 // ---------------------------------------------------------------------------------------------------------- reading
 
 const related = alias(reports, 'related')
+const flagger = alias(staffUsers, 'flagger')
 
 async function flagsOf(db: Db, reportIds: number[]): Promise<(Flag & { reportId: number; updateId: number | null })[]> {
   if (reportIds.length === 0) return []
-  const rows = await db.select({ flag: moderationFlags, relatedReference: related.reference }).from(moderationFlags)
+  const rows = await db.select({ flag: moderationFlags, relatedReference: related.reference, flaggedBy: flagger.displayName }).from(moderationFlags)
     .leftJoin(related, eq(related.id, moderationFlags.relatedReportId))
+    .leftJoin(flagger, eq(flagger.id, moderationFlags.flaggedBy))
     .where(inArray(moderationFlags.reportId, reportIds))
     .orderBy(asc(moderationFlags.start), asc(moderationFlags.id))
-  return rows.map(({ flag, relatedReference }) => ({
+  return rows.map(({ flag, relatedReference, flaggedBy }) => ({
     id: flag.id,
     reportId: flag.reportId,
     updateId: flag.updateId,
@@ -52,6 +54,7 @@ async function flagsOf(db: Db, reportIds: number[]): Promise<(Flag & { reportId:
     end: flag.end,
     match: flag.match,
     relatedReference: relatedReference ?? null,
+    flaggedBy: flag.flaggedBy === null ? null : (flaggedBy ?? ''),
   }))
 }
 
@@ -206,6 +209,86 @@ export async function moderationReplyOf(db: Db, updateId: number): Promise<Moder
   const [reply] = await moderationReplies(db, [updateId])
   if (!reply) throw new UpdateNotFound(String(updateId))
   return reply
+}
+
+// ------------------------------------------------------------------------------------------------- flagging by hand
+
+/**
+ * Where a moderator's passage stands in the text: at `start` when given (the words they selected), else its first
+ * occurrence. Offsets are UTF-16, as the automatic flags' and the browser's.
+ */
+export function passageSpan(text: string, passage: string, start?: number): { start: number; end: number } {
+  const at = start === undefined ? text.indexOf(passage) : text.startsWith(passage, start) ? start : -1
+  if (at < 0 || passage.trim() === '') throw new PassageNotFound()
+  return { start: at, end: at + passage.length }
+}
+
+/**
+ * A moderator flags a passage the automatic checks missed (a name, hate speech, a threat): stored beside the
+ * automatic flags, marked with who set it, so the other moderators see it highlighted in the text and in the queue.
+ */
+export async function addFlag(db: Db, moderator: Moderator, target: { reference: string } | { updateId: number }, body: AddFlagBody): Promise<void> {
+  await db.transaction(async (tx) => {
+    let report: { id: number; reference: string; zoneId: number | null }
+    let text: string
+    let updateId: number | null = null
+    if ('reference' in target) {
+      const [row] = await tx.select({ id: reports.id, reference: reports.reference, zoneId: reports.zoneId, text: reports.description })
+        .from(reports).where(eq(reports.reference, target.reference)).for('no key update')
+      if (!row) throw new ReportNotFound(target.reference)
+      report = row
+      text = row.text
+    } else {
+      const [row] = await tx.select({ id: reports.id, reference: reports.reference, zoneId: reports.zoneId, text: reportUpdates.text })
+        .from(reportUpdates).innerJoin(reports, eq(reports.id, reportUpdates.reportId))
+        .where(and(eq(reportUpdates.id, target.updateId), eq(reportUpdates.author, 'reporter'))).for('no key update', { of: reportUpdates })
+      if (!row) throw new UpdateNotFound(String(target.updateId))
+      report = row
+      text = row.text ?? ''
+      updateId = target.updateId
+    }
+    const span = passageSpan(text, body.passage, body.start)
+    const note = body.note?.trim() ?? ''
+    const [flag] = await tx.insert(moderationFlags).values({
+      reportId: report.id,
+      updateId,
+      kind: body.kind,
+      reason: note,
+      ...span,
+      match: body.passage,
+      flaggedBy: moderator.id,
+    }).returning({ id: moderationFlags.id })
+    await recordEvent(tx, { type: 'report.moderated', reportId: report.id, zoneId: report.zoneId, payload: { flagAdded: flag!.id, ...(updateId ? { updateId } : {}) } })
+    await audit(tx, {
+      staffId: moderator.id,
+      action: 'moderation.flag_added',
+      targetType: 'report',
+      targetId: report.reference,
+      reportId: report.id,
+      detail: { flagId: flag!.id, kind: body.kind, ...(updateId ? { updateId } : {}), note },
+    })
+  })
+}
+
+/** Takes back a flag a moderator set by hand; automatic flags stay, as hints the decision answers. */
+export async function removeFlag(db: Db, moderator: Moderator, flagId: number): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx.select({ flag: moderationFlags, reference: reports.reference, zoneId: reports.zoneId }).from(moderationFlags)
+      .innerJoin(reports, eq(reports.id, moderationFlags.reportId))
+      .where(eq(moderationFlags.id, flagId)).for('update', { of: moderationFlags })
+    if (!row) throw new NotFound()
+    if (row.flag.flaggedBy === null) throw new FlagNotRemovable(String(flagId))
+    await tx.delete(moderationFlags).where(eq(moderationFlags.id, flagId))
+    await recordEvent(tx, { type: 'report.moderated', reportId: row.flag.reportId, zoneId: row.zoneId, payload: { flagRemoved: flagId } })
+    await audit(tx, {
+      staffId: moderator.id,
+      action: 'moderation.flag_removed',
+      targetType: 'report',
+      targetId: row.reference,
+      reportId: row.flag.reportId,
+      detail: { flagId, kind: row.flag.kind, match: row.flag.match, flaggedBy: row.flag.flaggedBy },
+    })
+  })
 }
 
 // -------------------------------------------------------------------------------------------------------- deciding

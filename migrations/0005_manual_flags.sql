@@ -1,0 +1,2 @@
+ALTER TABLE "moderation_flags" ADD COLUMN "flagged_by" integer;--> statement-breakpoint
+ALTER TABLE "moderation_flags" ADD CONSTRAINT "moderation_flags_flagged_by_staff_users_id_fk" FOREIGN KEY ("flagged_by") REFERENCES "public"."staff_users"("id") ON DELETE no action ON UPDATE no action;

@@ -12,6 +12,7 @@ let browser: Browser
 const staff = {} as Record<Role, TestStaff>
 let reference: string
 let lamp: string
+let complaint: string
 let replyId: number
 
 beforeAll(async () => {
@@ -31,6 +32,8 @@ beforeAll(async () => {
   }, ['orientation_landscape_6.jpg'])
   reference = filed.reference
   lamp = (await fileReport(server, { category: 'public_space_defect', description: 'Broken street lamp on the corner.', language: 'en' })).reference
+  // A complaint about police conduct in the officer's own neighbourhood: the oversight body's, never the zone's.
+  complaint = (await fileReport(server, { category: 'police_conduct', description: 'An officer shouted at my son during a check on the square.', language: 'en' })).reference
   await residentReplies(server, filed.receiptCode, 'It happened again yesterday.', 'en')
   // The flags are computed right after intake; the reply's id is what the moderation page is addressed by.
   const replies = await server.db.select({ id: reportUpdates.id }).from(reportUpdates)
@@ -118,18 +121,31 @@ describe('the staff pages', () => {
         await settled(page)
         expect(await page.locator('main h1').first().innerText(), `${role} on ${name}`).not.toBe(en.ui.staff.forbidden.title)
         // Each queue holds its own reports: the municipality's defect is the partner's, not the zone officer's.
-        if (name === 'inbox') expect(await page.locator('tbody tr', { hasText: lamp }).count(), `${role}'s inbox`).toBe(role === 'partner' || role === 'admin' ? 1 : 0)
+        if (name === 'inbox') {
+          expect(await page.locator('tbody tr', { hasText: lamp }).count(), `${role}'s inbox`).toBe(role === 'partner' || role === 'admin' ? 1 : 0)
+          expect(await page.locator('tbody tr', { hasText: complaint }).count(), `${role}'s inbox`).toBe(role === 'oversight' || role === 'admin' ? 1 : 0)
+        }
       } else {
         await page.waitForURL(/\/staff\/forbidden\?from=/)
         await page.getByRole('heading', { name: en.ui.staff.forbidden.title }).waitFor()
       }
     }
-    if (role === 'partner') {
-      // The same report page for the partner's own queue: they work it, without any reporter's contact data.
-      await page.goto(`/staff/reports/${lamp}`)
-      await page.getByRole('heading', { name: en.ui.staff.report.heading.replace('{{reference}}', lamp) }).waitFor()
-      await page.getByRole('button', { name: en.ui.staff.status_actions.to_acknowledged }).waitFor()
+    if (role === 'partner' || role === 'oversight') {
+      // The same report page for their own queue: they work it, without any reporter's contact data.
+      const own = role === 'partner' ? lamp : complaint
+      await page.goto(`/staff/reports/${own}`)
+      await page.getByRole('heading', { name: en.ui.staff.report.heading.replace('{{reference}}', own) }).waitFor()
+      await page.getByRole('button', { name: en.ui.staff.status_actions.to_acknowledged }).click()
+      await page.locator('.staff-report__facts .status-badge', { hasText: en.ui.staff.status.acknowledged }).waitFor()
       expect(await page.locator('.contact').count()).toBe(0)
+      // The other body's report stays closed to them.
+      await page.goto(`/staff/reports/${role === 'partner' ? complaint : lamp}`)
+      await page.getByRole('heading', { name: en.ui.staff.forbidden.title }).waitFor()
+    }
+    if (role === 'officer') {
+      // The complaint is in the officer's own zone, and still not theirs to open.
+      await page.goto(`/staff/reports/${complaint}`)
+      await page.getByRole('heading', { name: en.ui.staff.forbidden.title }).waitFor()
     }
     // The server refuses on its own: the page's own session asking for an admin route.
     const status = await page.evaluate(async () => (await fetch('/api/staff/users')).status)

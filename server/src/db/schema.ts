@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import {
   type AnyPgColumn, bigint, bigserial, boolean, date, doublePrecision, index, integer, jsonb, pgSequence, pgTable, serial, smallint, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core'
+import type { FlagDetails } from '@nabij/shared/moderation/flags'
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 
@@ -311,6 +312,8 @@ export const moderationFlags = pgTable('moderation_flags', {
   relatedReportId: bigint('related_report_id', { mode: 'number' }).references(() => reports.id, { onDelete: 'cascade' }),
   /** The moderator who flagged the passage by hand; null for an automatic flag. */
   flaggedBy: integer('flagged_by').references(() => staffUsers.id),
+  /** What an automatic flag found, as values the moderator's page words in their language (see FlagDetails). */
+  details: jsonb('details').$type<FlagDetails>().notNull().default({}),
   createdAt: createdAt(),
 }, (t) => [index('moderation_flags_report_idx').on(t.reportId, t.updateId)])
 

@@ -20,6 +20,9 @@ export const Flag = Type.Object({
   match: Type.String(),
   relatedReference: Type.Union([Type.String(), Type.Null()], { description: 'Near-duplicates: the earlier report' }),
   flaggedBy: Type.Union([Type.String(), Type.Null()], { description: 'The moderator who flagged it by hand; null when automatic' }),
+  details: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]), {
+    description: 'What an automatic flag found: country, phone type, slur target, language, count, similarity, reference',
+  }),
 })
 export type Flag = Static<typeof Flag>
 

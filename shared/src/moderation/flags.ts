@@ -40,11 +40,18 @@ export function groupOf(kind: FlagKind): FlagGroup {
   return flagKinds[kind]
 }
 
+/**
+ * What an automatic flag found, as values the moderator's page words in their own language (`ui.staff.flag_reason.*`):
+ * a country code, a phone number type, a slur's target group, a language code, a count, a reference.
+ */
+export type FlagDetails = Record<string, string | number>
+
 /** A flag as computed, before it is stored. */
 export interface ComputedFlag {
   kind: FlagKind
-  /** Why, in a few words for the moderator (the source list, the country of a number, the other report). */
+  /** Why, in a few English words for the API and the audit log (the source list, the country of a number, the other report). */
   reason: string
+  details?: FlagDetails
   start: number
   end: number
   /** The matched text (for near-duplicates: the other report's reference; for language: the detected code). */

@@ -144,6 +144,20 @@ describe('language flag', () => {
   })
 })
 
+describe('what a flag found, for the moderator\'s language', () => {
+  it('carries values, not English words: countries, phone types, slur targets, languages, counts', () => {
+    const details = (text: string, language: string, kind: FlagKind) => computeFlags(text, { language }).flags.filter((f) => f.kind === kind).map((f) => f.details)
+    expect(details('Bel 0470 12 34 56 of 02/511.22.33 of +90 532 123 45 67.', 'nl', 'phone')).toEqual([
+      { country: 'BE', type: 'mobile' }, { country: 'BE', type: 'fixed_line' }, { country: 'TR', type: 'mobile' },
+    ])
+    expect(details('Rekening BE68 5390 0754 7034.', 'nl', 'iban')).toEqual([{ country: 'BE' }])
+    expect(details('Auto 12-ZTG-4 en ABC-123.', 'nl', 'licence_plate')).toEqual([{ country: 'NL' }, { country: 'BE', format: 'old' }])
+    expect(details('Die KUTMAROKKANEN van hiernaast.', 'nl', 'slur')).toEqual([{ target: 'north_african' }])
+    expect(details('HELP!!!!!!!!! kopen kopen kopen kopen kopen', 'nl', 'repeated_characters')).toEqual([{ text: '!', count: 9 }, { text: 'kopen', count: 5 }])
+    expect(details('Des jeunes font du bruit tous les soirs devant le magasin, on ne peut pas dormir.', 'nl', 'language_mismatch')).toEqual([{ detected: 'fr', declared: 'nl' }])
+  })
+})
+
 describe('a clean report', () => {
   it('earns no flag at all', () => {
     for (const [text, language] of [

@@ -4,7 +4,7 @@ import FlaggedText from '../../../web/src/staff/moderation/FlaggedText.vue'
 import { locale, mountStaff } from '../helpers/mount'
 
 const fr = locale('fr')
-const phone: Flag = { id: 1, kind: 'phone', group: 'personal_data', reason: 'phone number (BE)', start: 11, end: 24, match: '0470 12 34 56', relatedReference: null, flaggedBy: null }
+const phone: Flag = { id: 1, kind: 'phone', group: 'personal_data', reason: 'phone number (BE)', start: 11, end: 24, match: '0470 12 34 56', relatedReference: null, flaggedBy: null, details: {} }
 
 describe('FlaggedText', () => {
   it('marks each flagged passage where it stands and names the flag for screen readers', async () => {

@@ -6,7 +6,7 @@ import { selectedPassage } from '../../../web/src/staff/moderation/textSelection
 import { locale, mountStaff } from '../helpers/mount'
 
 const text = 'Bel 0470 12 34 56: Karel Janssens dreigt de hond van Karel te vergiftigen.'
-const phone: Flag = { id: 1, kind: 'phone', group: 'personal_data', reason: '', start: 4, end: 17, match: '0470 12 34 56', relatedReference: null, flaggedBy: null }
+const phone: Flag = { id: 1, kind: 'phone', group: 'personal_data', reason: '', start: 4, end: 17, match: '0470 12 34 56', relatedReference: null, flaggedBy: null, details: {} }
 
 /** Selects `length` characters of the text node that holds `words`, from where they start in it. */
 function select(root: Element, words: string, length = words.length) {

@@ -4,7 +4,7 @@ import { flagSegments } from '../../../web/src/staff/moderation/flagSegments'
 
 let id = 0
 const flag = (kind: Flag['kind'], group: Flag['group'], start: number, end: number): Flag =>
-  ({ id: ++id, kind, group, reason: '', start, end, match: '', relatedReference: null, flaggedBy: null })
+  ({ id: ++id, kind, group, reason: '', start, end, match: '', relatedReference: null, flaggedBy: null, details: {} })
 
 describe('flagSegments', () => {
   it('cuts the text around a flag and keeps the plain parts whole', () => {

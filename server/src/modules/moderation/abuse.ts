@@ -51,12 +51,17 @@ const slurMatcher = new TermMatcher<Slur>(slurs.map((slur) => ({ term: slur.term
  */
 export function findAbuse(text: string, languages: readonly string[]): ComputedFlag[] {
   const flags: ComputedFlag[] = slurMatcher.find(text).map((m) => ({
-    kind: 'slur', reason: `slur against ${m.term.data!.target.replace(/_/g, ' ')} people (Nabij list)`, start: m.start, end: m.end, match: m.match,
+    kind: 'slur',
+    reason: `slur against ${m.term.data!.target.replace(/_/g, ' ')} people (Nabij list)`,
+    details: { target: m.term.data!.target },
+    start: m.start,
+    end: m.end,
+    match: m.match,
   }))
   for (const language of new Set([...languages, 'en'])) {
     for (const m of profanityMatcher(language)?.find(text) ?? []) {
       if (flags.some((f) => m.start < f.end && m.end > f.start)) continue
-      flags.push({ kind: 'profanity', reason: `profanity (LDNOOBW list, ${language})`, start: m.start, end: m.end, match: m.match })
+      flags.push({ kind: 'profanity', reason: `profanity (LDNOOBW list, ${language})`, details: { language }, start: m.start, end: m.end, match: m.match })
     }
   }
   return flags.sort((a, b) => a.start - b.start)

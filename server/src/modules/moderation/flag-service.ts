@@ -47,6 +47,7 @@ function flagRow(target: { reportId: number; updateId?: number | null }, f: Comp
     end: f.end,
     match: f.match,
     relatedReportId: f.relatedReportId ?? null,
+    details: f.details ?? {},
   }
 }
 
@@ -117,6 +118,7 @@ async function findRelated(tx: Db, batch: ReportRow[]): Promise<Map<number, Comp
       .map((r) => ({
         kind: 'near_duplicate',
         reason: `resembles ${r.reference} (${Math.round(r.similarity * 100)} % similar, same zone and category)`,
+        details: { reference: r.reference, similarity: Math.round(r.similarity * 100) },
         start: 0,
         end: report.description.length,
         match: r.reference,
@@ -124,7 +126,7 @@ async function findRelated(tx: Db, batch: ReportRow[]): Promise<Map<number, Comp
       }))
     const count = copies.get(report.id) ?? 0
     if (count >= repeatedText.earlier) {
-      flags.push({ kind: 'repeated_text', reason: `the same text was filed ${count} times before in ${repeatedText.days} days`, start: 0, end: report.description.length, match: report.description.slice(0, 200) })
+      flags.push({ kind: 'repeated_text', reason: `the same text was filed ${count} times before in ${repeatedText.days} days`, details: { count, days: repeatedText.days }, start: 0, end: report.description.length, match: report.description.slice(0, 200) })
     }
     result.set(report.id, flags)
   }

@@ -29,7 +29,7 @@ export function computeFlags(text: string, ctx: FlagContext): TextFlags {
     ...findSpam(text, personal),
   ]
   if (detectedLanguage) {
-    flags.push({ kind: 'language_mismatch', reason: `written in ${detectedLanguage}, declared ${ctx.language}`, start: 0, end: text.length, match: detectedLanguage })
+    flags.push({ kind: 'language_mismatch', reason: `written in ${detectedLanguage}, declared ${ctx.language}`, details: { detected: detectedLanguage, declared: ctx.language }, start: 0, end: text.length, match: detectedLanguage })
   }
   return { flags: flags.sort((a, b) => a.start - b.start || a.end - b.end), detectedLanguage }
 }

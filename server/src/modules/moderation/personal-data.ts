@@ -11,11 +11,11 @@ import type { ComputedFlag } from '@nabij/shared/moderation/flags'
 const notWord = '(?<![\\p{L}\\p{N}])'
 const notWordAfter = '(?![\\p{L}\\p{N}])'
 
-function flagsOf(text: string, pattern: RegExp, kind: ComputedFlag['kind'], reason: (m: RegExpExecArray) => string | null): ComputedFlag[] {
+function flagsOf(text: string, pattern: RegExp, kind: ComputedFlag['kind'], reason: (m: RegExpExecArray) => string | null, details?: ComputedFlag['details']): ComputedFlag[] {
   const flags: ComputedFlag[] = []
   for (const m of text.matchAll(pattern)) {
     const why = reason(m)
-    if (why) flags.push({ kind, reason: why, start: m.index, end: m.index + m[0].length, match: m[0] })
+    if (why) flags.push({ kind, reason: why, ...(details ? { details } : {}), start: m.index, end: m.index + m[0].length, match: m[0] })
   }
   return flags
 }
@@ -40,8 +40,15 @@ export function findPhones(text: string): ComputedFlag[] {
       // Part of a longer reference ("BR.12.L1.012345/2024"): glued to letters, digits or a slash.
       if (/[\p{L}\p{N}/]/u.test(text[startsAt - 1] ?? '') || /[\p{L}\p{N}/]/u.test(text[endsAt] ?? '')) continue
       if (flags.some((f) => startsAt < f.end && endsAt > f.start)) continue
-      const type = number.getType()?.toLowerCase().replace(/_/g, ' ') ?? 'number'
-      flags.push({ kind: 'phone', reason: `phone number (${number.country ?? 'international'}, ${type})`, start: startsAt, end: endsAt, match: raw })
+      const type = number.getType()?.toLowerCase()
+      flags.push({
+        kind: 'phone',
+        reason: `phone number (${number.country ?? 'international'}, ${type?.replace(/_/g, ' ') ?? 'number'})`,
+        details: { ...(number.country ? { country: number.country } : {}), ...(type ? { type } : {}) },
+        start: startsAt,
+        end: endsAt,
+        match: raw,
+      })
     }
   }
   return flags
@@ -91,7 +98,7 @@ export function findIbans(text: string): ComputedFlag[] {
     const raw = text.slice(m.index, end)
     const electronic = electronicFormatIBAN(raw)
     if (electronic && isValidIBAN(electronic)) {
-      flags.push({ kind: 'iban', reason: `bank account (IBAN ${country}, checksum valid)`, start: m.index, end, match: raw })
+      flags.push({ kind: 'iban', reason: `bank account (IBAN ${country}, checksum valid)`, details: { country }, start: m.index, end, match: raw })
     }
   }
   return flags
@@ -106,16 +113,16 @@ const nlSideCodes = [
   'LL-99-99', '99-99-LL', '99-LL-99', 'LL-99-LL', 'LL-LL-99', '99-LL-LL', '99-LLL-9', '9-LLL-99', 'LL-999-L', 'L-999-LL',
   'LLL-99-L', '9-LL-999', '999-LL-9', 'L-99-LLL',
 ].map((code) => code.replace(/L/g, nlLetter).replace(/9/g, '\\d'))
-const platePatterns: [RegExp, string][] = [
-  [new RegExp(`${notWord}[1-9][-\\s.]?[A-Za-z]{3}[-\\s.]?\\d{3}${notWordAfter}`, 'gu'), 'Belgian licence plate'],
-  [new RegExp(`${notWord}(?:[A-Z]{3}[-.]\\d{3}|\\d{3}[-.][A-Z]{3})${notWordAfter}`, 'gu'), 'Belgian licence plate (old format)'],
-  [new RegExp(`${notWord}(?:${nlSideCodes.join('|')})${notWordAfter}`, 'gu'), 'Dutch licence plate'],
+const platePatterns: [RegExp, string, { country: string; format?: string }][] = [
+  [new RegExp(`${notWord}[1-9][-\\s.]?[A-Za-z]{3}[-\\s.]?\\d{3}${notWordAfter}`, 'gu'), 'Belgian licence plate', { country: 'BE' }],
+  [new RegExp(`${notWord}(?:[A-Z]{3}[-.]\\d{3}|\\d{3}[-.][A-Z]{3})${notWordAfter}`, 'gu'), 'Belgian licence plate (old format)', { country: 'BE', format: 'old' }],
+  [new RegExp(`${notWord}(?:${nlSideCodes.join('|')})${notWordAfter}`, 'gu'), 'Dutch licence plate', { country: 'NL' }],
 ]
 
 export function findPlates(text: string): ComputedFlag[] {
   const flags: ComputedFlag[] = []
-  for (const [pattern, reason] of platePatterns) {
-    for (const flag of flagsOf(text, pattern, 'licence_plate', () => reason)) {
+  for (const [pattern, reason, details] of platePatterns) {
+    for (const flag of flagsOf(text, pattern, 'licence_plate', () => reason, details)) {
       if (!flags.some((f) => flag.start < f.end && flag.end > f.start)) flags.push(flag)
     }
   }

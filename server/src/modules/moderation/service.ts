@@ -55,6 +55,7 @@ async function flagsOf(db: Db, reportIds: number[]): Promise<(Flag & { reportId:
     match: flag.match,
     relatedReference: relatedReference ?? null,
     flaggedBy: flag.flaggedBy === null ? null : (flaggedBy ?? ''),
+    details: flag.details,
   }))
 }
 

@@ -27,10 +27,12 @@ const repeatedWord = /(?<![\p{L}\p{N}])([\p{L}\p{N}]+)(?:[\s,.!?]+\1(?![\p{L}\p{
 export function findRepetition(text: string): ComputedFlag[] {
   const flags: ComputedFlag[] = []
   for (const m of text.matchAll(repeatedChar)) {
-    flags.push({ kind: 'repeated_characters', reason: `"${m[1]}" repeated ${[...m[0]].length} times`, start: m.index, end: m.index + m[0].length, match: m[0] })
+    const count = [...m[0]].length
+    flags.push({ kind: 'repeated_characters', reason: `"${m[1]}" repeated ${count} times`, details: { text: m[1]!, count }, start: m.index, end: m.index + m[0].length, match: m[0] })
   }
   for (const m of text.matchAll(repeatedWord)) {
-    flags.push({ kind: 'repeated_characters', reason: `"${m[1]}" repeated word`, start: m.index, end: m.index + m[0].length, match: m[0] })
+    const count = m[0].split(/[\s,.!?]+/).filter(Boolean).length
+    flags.push({ kind: 'repeated_characters', reason: `"${m[1]}" repeated word`, details: { text: m[1]!, count }, start: m.index, end: m.index + m[0].length, match: m[0] })
   }
   return flags
 }

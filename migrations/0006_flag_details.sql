@@ -1,0 +1,1 @@
+ALTER TABLE "moderation_flags" ADD COLUMN "details" jsonb DEFAULT '{}'::jsonb NOT NULL;

@@ -27,6 +27,8 @@ describe('personal data flags', () => {
     expect(found('Komşumun numarası +90 532 123 45 67, her gece gürültü yapıyor.', 'tr', 'phone')).toEqual(['+90 532 123 45 67'])
     expect(found('Proszę dzwonić: 0032 486 12 34 56, po godzinie 18.', 'pl', 'phone')).toEqual(['0032 486 12 34 56'])
     expect(found('رقم هاتف صاحب السيارة 0487654321 وهو يقف هنا كل يوم', 'ar', 'phone')).toEqual(['0487654321'])
+    // Written in Arabic-Indic digits, as an Arabic keyboard types them.
+    expect(found('رقم هاتفه ٠٤٨٧٦٥٤٣٢١ ويقف هنا كل يوم', 'ar', 'phone')).toEqual(['٠٤٨٧٦٥٤٣٢١'])
   })
 
   it('does not take a date, a time or a police reference for a phone number', () => {

@@ -90,7 +90,7 @@ describe('a moderator flagging by hand', () => {
   it('keeps a hand-set flag when the automatic flags are computed, and removes only hand-set flags', async () => {
     const report = await aReport(t.db, { description: 'Bel me op 0470 12 34 56, Karel Janssens weet ervan.', flaggedAt: null })
     const added = (await flag(report.reference, { kind: 'person_name', passage: 'Karel Janssens' })).json().flags.find((f: { kind: string }) => f.kind === 'person_name')
-    await flagReport(t.db, report.id)
+    await t.db.transaction((tx) => flagReport(tx, report.id))
     const kinds = (await flagsOf(report.id)).map((f) => f.kind).sort()
     expect(kinds).toEqual(['person_name', 'phone'])
     const automatic = (await flagsOf(report.id)).find((f) => f.kind === 'phone')!

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { trigramSimilarity, trigrams } from '../../../server/src/modules/moderation/similarity.js'
-import { rowsOf } from '../../../server/src/modules/stats/sql.js'
+import { rowsOf } from '../../../server/src/db/raw.js'
 import { startApp, type TestApp } from '../helpers/app.js'
 
 let t: TestApp

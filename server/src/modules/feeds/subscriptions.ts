@@ -6,7 +6,7 @@ import type { Db } from '../../db/connect.js'
 import { neighbourhoodPosts, outbox, zones, zoneSubscriptions } from '../../db/schema.js'
 import { SubscriptionTokenInvalid, ZoneNotFound } from '../../errors.js'
 import { translator } from '../../i18n.js'
-import { rowsOf } from '../stats/sql.js'
+import { rowsOf } from '../../db/raw.js'
 import type { MailMessage } from '../updates/mailer.js'
 
 /**

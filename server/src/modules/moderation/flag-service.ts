@@ -2,7 +2,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm'
 import type { ComputedFlag } from '@nabij/shared/moderation/flags'
 import type { Db } from '../../db/connect.js'
 import { moderationFlags, reports, reportUpdates } from '../../db/schema.js'
-import { rowsOf } from '../stats/sql.js'
+import { rowsOf } from '../../db/raw.js'
 import { computeFlags } from './flags.js'
 import { trigramSimilarity, trigrams } from './similarity.js'
 
@@ -30,25 +30,22 @@ export async function saveFlags(tx: Db, target: { reportId: number; updateId?: n
     updateId === null ? isNull(moderationFlags.updateId) : eq(moderationFlags.updateId, updateId),
     isNull(moderationFlags.flaggedBy),
   ))
-  if (flags.length > 0) await insertFlags(tx, target, flags)
+  await insertFlags(tx, flags.map((flag) => ({ reportId: target.reportId, updateId, flag })))
 }
 
-async function insertFlags(tx: Db, target: { reportId: number; updateId?: number | null }, flags: readonly ComputedFlag[]): Promise<void> {
-  await tx.insert(moderationFlags).values(flags.map((f) => flagRow(target, f)))
-}
-
-function flagRow(target: { reportId: number; updateId?: number | null }, f: ComputedFlag): typeof moderationFlags.$inferInsert {
-  return {
-    reportId: target.reportId,
-    updateId: target.updateId ?? null,
-    kind: f.kind,
-    reason: f.reason,
-    start: f.start,
-    end: f.end,
-    match: f.match,
-    relatedReportId: f.relatedReportId ?? null,
-    details: f.details ?? {},
-  }
+/**
+ * Automatic flags of any number of texts in one statement whose text never changes: the rows travel as one JSON
+ * parameter (building a multi-row INSERT with drizzle cost more of the app's thread than the flags themselves).
+ */
+async function insertFlags(tx: Db, rows: readonly { reportId: number; updateId?: number | null; flag: ComputedFlag }[]): Promise<void> {
+  if (rows.length === 0) return
+  const json = JSON.stringify(rows.map(({ reportId, updateId, flag: f }) => ({
+    report_id: reportId, update_id: updateId ?? null, kind: f.kind, reason: f.reason, start: f.start, end: f.end, match: f.match,
+    related_report_id: f.relatedReportId ?? null, details: f.details ?? {},
+  })))
+  await tx.execute(sql`insert into moderation_flags (report_id, update_id, kind, reason, start, "end", match, related_report_id, details)
+    select report_id, update_id, kind, reason, start, "end", match, related_report_id, details
+    from jsonb_to_recordset(${json}::jsonb) as f(report_id bigint, update_id bigint, kind text, reason text, start int, "end" int, match text, related_report_id bigint, details jsonb)`)
 }
 
 type ReportRow = typeof reports.$inferSelect
@@ -151,10 +148,10 @@ async function flagReports(tx: Db, rows: ReportRow[]): Promise<Map<number, Compu
     detected.push({ id: report.id, language: detectedLanguage })
     result.set(report.id, flags)
   }
-  if (fresh.length > 0) await tx.insert(moderationFlags).values(fresh.map(({ reportId, flag }) => flagRow({ reportId }, flag)))
+  await insertFlags(tx, fresh)
   if (detected.length > 0) {
-    const values = sql.join(detected.map((d) => sql`(${d.id}::bigint, ${d.language}::text)`), sql`, `)
-    await tx.execute(sql`update reports set flagged_at = now(), detected_language = v.language from (values ${values}) as v(id, language) where reports.id = v.id`)
+    await tx.execute(sql`update reports set flagged_at = now(), detected_language = v.language
+      from jsonb_to_recordset(${JSON.stringify(detected)}::jsonb) as v(id bigint, language text) where reports.id = v.id`)
   }
   return result
 }

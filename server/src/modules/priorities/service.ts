@@ -17,7 +17,7 @@ import type { StaffPrincipal } from '../staff/sessions.js'
 import { officerZoneIds } from '../staff/access.js'
 import { assertZone } from '../stats/service.js'
 import { cellCentre, cellDegrees } from '../stats/diagnosis.js'
-import { rowsOf } from '../stats/sql.js'
+import { rowsOf } from '../../db/raw.js'
 import { ballotTokenNonce, rankResults, voterKey } from './ballots.js'
 
 type Actor = Pick<StaffPrincipal, 'id' | 'role'>

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm'
 import { notifyChannel, type EventType } from '@nabij/shared/domain/events'
 import { afterCommit } from '../../db/after-commit.js'
 import { sideConnectionOf, type Db } from '../../db/connect.js'
-import { rowsOf } from '../stats/sql.js'
+import { rowsOf } from '../../db/raw.js'
 
 export interface NewEvent {
   type: EventType

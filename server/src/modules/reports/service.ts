@@ -2,12 +2,12 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js'
 import { targetOf } from '@nabij/shared/domain/categories'
 import { isLanguage, type Language } from '@nabij/shared/domain/languages'
 import type { CreateReportBody, CreateReportReply, LocationPoint } from '@nabij/shared/api/reports'
-import { sql, type SQL } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import type { Config } from '../../config.js'
 import type { Db } from '../../db/connect.js'
 import { ContactRequired, EmailInvalid, LocationRequired, PhoneInvalid, ValidationFailed } from '../../errors.js'
 import { announceAfterCommit } from '../realtime/events.js'
-import { preparedRowsOf } from '../stats/sql.js'
+import { preparedStatement } from '../../db/raw.js'
 import { routeReportOn, routingInputsFingerprintSql, type RouteDecision } from '../zones/routing.js'
 import type { ProcessedPhoto } from '../photos/pipeline.js'
 import { discardPhotos, storePhotos, type StoredPhoto } from '../photos/service.js'
@@ -101,10 +101,10 @@ export async function fileReport(db: Db, input: CreateReportBody, photos: Proces
     try {
       const { decision: route, fingerprint } = await routeReportOn(db, report.location, report.category, now, report.zoneId, { fresh })
       const sealed: SealedReply = { receiptCode: receipt.code, target: targetOf(report.category), photoCount: stored.length }
-      const [row] = await preparedRowsOf<{ id: number | string; reference: string }>(db, `nabij_intake_${stored.length}_${deps.idempotency ? 'key' : 'nokey'}`, insertReportSql(report, route, fingerprint, {
+      const [row] = await insertReport(db, report, route, fingerprint, {
         receiptHash: receipt.hash, stored, now, givenClock: deps.now !== undefined,
         idempotency: deps.idempotency && { ...deps.idempotency, reply: seal(deps.idempotency.sealKey, sealed) },
-      }))
+      })
       if (!row) {
         // Zones, rules or officers changed since this process last read them: route again on what they hold now.
         if (attempt < 5) {
@@ -140,41 +140,71 @@ interface InsertExtras {
 }
 
 /**
- * The one statement of an intake: the report (only while the routing inputs still match `fingerprint`), then, from
- * its row, the photos, the idempotency record and the event. Every value is a typed parameter.
+ * The one statement of an intake: the report (only while the routing inputs still match the fingerprint), then, from
+ * its row, the photos, the idempotency record and the event. Every value is a typed parameter. Its text depends only
+ * on the number of photos, an idempotency key and a given clock, so each variant is built once (`preparedStatement`)
+ * and an intake only fills in its values.
  */
-function insertReportSql(report: CheckedReport, route: RouteDecision, fingerprint: string, extras: InsertExtras): SQL {
-  const { stored, now, idempotency } = extras
-  const contact = report.contact
-  const photoRows = stored.map((p) => sql`(${p.id}::uuid, ${p.storageKey}::text, ${p.thumbKey}::text, ${p.width}::int, ${p.height}::int, ${p.bytes}::int)`)
-  return sql`
+const intakeStatements = new Map<string, ReturnType<typeof intakeStatement>>()
+
+function intakeStatement(photoCount: number, withKey: boolean, givenClock: boolean) {
+  const name = `nabij_intake_${photoCount}_${withKey ? 'key' : 'nokey'}_${givenClock ? 'clock' : 'now'}`
+  const p = (key: string) => sql.placeholder(key)
+  return preparedStatement<{ id: number | string; reference: string }>(name, () => {
+    const photoRows = Array.from({ length: photoCount }, (_, i) =>
+      sql`(${p(`photo${i}_id`)}::uuid, ${p(`photo${i}_key`)}::text, ${p(`photo${i}_thumb`)}::text, ${p(`photo${i}_width`)}::int, ${p(`photo${i}_height`)}::int, ${p(`photo${i}_bytes`)}::int)`)
+    return sql`
     with report as (
       insert into reports (reference, category, description, language, lat, lon, address_text, incident_at, anonymous,
         receipt_hash, reporter_name, reporter_email, reporter_phone, contact_consent, zone_id, queue, routing_rule_id,
         routing_reason, assigned_staff_id, promised_response_hours, due_at, created_at)
-      select ${nextReferenceSql()}, ${report.category}::text, ${report.description}::text, ${report.language}::text,
-        ${report.location?.lat ?? null}::float8, ${report.location?.lon ?? null}::float8, ${report.address}::text,
-        ${report.incidentAt?.toISOString() ?? null}::timestamptz, ${report.anonymous}::boolean, ${extras.receiptHash}::text,
-        ${contact?.name ?? null}::text, ${contact?.email ?? null}::text, ${contact?.phone ?? null}::text, ${contact?.consent ?? false}::boolean,
-        ${route.zoneId}::int, ${route.queue}::text, ${route.routingRuleId}::int, ${route.routingReason}::text, ${route.assignedStaffId}::int,
-        ${route.promisedResponseHours}::int, ${new Date(now.getTime() + route.promisedResponseHours * 3_600_000).toISOString()}::timestamptz,
-        ${extras.givenClock ? sql`${now.toISOString()}::timestamptz` : sql`now()`}
-      where ${routingInputsFingerprintSql} = ${fingerprint}::text
+      select ${nextReferenceSql()}, ${p('category')}::text, ${p('description')}::text, ${p('language')}::text,
+        ${p('lat')}::float8, ${p('lon')}::float8, ${p('address')}::text,
+        ${p('incidentAt')}::timestamptz, ${p('anonymous')}::boolean, ${p('receiptHash')}::text,
+        ${p('name')}::text, ${p('email')}::text, ${p('phone')}::text, ${p('consent')}::boolean,
+        ${p('zoneId')}::int, ${p('queue')}::text, ${p('ruleId')}::int, ${p('reason')}::text, ${p('staffId')}::int,
+        ${p('hours')}::int, ${p('dueAt')}::timestamptz,
+        ${givenClock ? sql`${p('createdAt')}::timestamptz` : sql`now()`}
+      where ${routingInputsFingerprintSql} = ${p('fingerprint')}::text
       returning id, reference
-    )${photoRows.length > 0 ? sql`, photo as (
+    )${photoCount > 0 ? sql`, photo as (
       insert into photos (id, storage_key, thumb_key, width, height, bytes, report_id)
       select p.id, p.storage_key, p.thumb_key, p.width, p.height, p.bytes, report.id
       from report, (values ${sql.join(photoRows, sql`, `)}) as p(id, storage_key, thumb_key, width, height, bytes)
-    )` : sql``}${idempotency ? sql`, idempotency as (
+    )` : sql``}${withKey ? sql`, idempotency as (
       insert into idempotency_keys (key_hash, request_hash, report_id, reply)
-      select ${idempotency.keyHash}::text, ${idempotency.requestHash}::text, report.id, ${JSON.stringify(idempotency.reply)}::jsonb from report
+      select ${p('keyHash')}::text, ${p('requestHash')}::text, report.id, ${p('reply')}::jsonb from report
     )` : sql``}, event as (
       insert into events (type, report_id, zone_id, payload)
-      select 'report.filed', report.id, ${route.zoneId}::int,
-        jsonb_build_object('reference', report.reference, 'category', ${report.category}::text, 'queue', ${route.queue}::text)
+      select 'report.filed', report.id, ${p('zoneId')}::int,
+        jsonb_build_object('reference', report.reference, 'category', ${p('category')}::text, 'queue', ${p('queue')}::text)
       from report
     )
     select id, reference from report`
+  })
+}
+
+function insertReport(db: Db, report: CheckedReport, route: RouteDecision, fingerprint: string, extras: InsertExtras) {
+  const { stored, now, idempotency } = extras
+  const key = `${stored.length}|${idempotency ? 1 : 0}|${extras.givenClock ? 1 : 0}`
+  let statement = intakeStatements.get(key)
+  if (!statement) intakeStatements.set(key, statement = intakeStatement(stored.length, idempotency !== undefined, extras.givenClock))
+  const contact = report.contact
+  const values: Record<string, unknown> = {
+    category: report.category, description: report.description, language: report.language,
+    lat: report.location?.lat ?? null, lon: report.location?.lon ?? null, address: report.address,
+    incidentAt: report.incidentAt?.toISOString() ?? null, anonymous: report.anonymous, receiptHash: extras.receiptHash,
+    name: contact?.name ?? null, email: contact?.email ?? null, phone: contact?.phone ?? null, consent: contact?.consent ?? false,
+    zoneId: route.zoneId, queue: route.queue, ruleId: route.routingRuleId, reason: route.routingReason, staffId: route.assignedStaffId,
+    hours: route.promisedResponseHours, dueAt: new Date(now.getTime() + route.promisedResponseHours * 3_600_000).toISOString(),
+    createdAt: now.toISOString(), fingerprint,
+  }
+  stored.forEach((photo, i) => Object.assign(values, {
+    [`photo${i}_id`]: photo.id, [`photo${i}_key`]: photo.storageKey, [`photo${i}_thumb`]: photo.thumbKey,
+    [`photo${i}_width`]: photo.width, [`photo${i}_height`]: photo.height, [`photo${i}_bytes`]: photo.bytes,
+  }))
+  if (idempotency) Object.assign(values, { keyHash: idempotency.keyHash, requestHash: idempotency.requestHash, reply: JSON.stringify(idempotency.reply) })
+  return statement(db, values)
 }
 
 /** The constraint a unique violation (SQLSTATE 23505) hit, looking through drizzle's wrapper; null for other errors. */

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import type { Db } from '../../db/connect.js'
 import type { PhotoStorage } from '../photos/storage.js'
-import { rowsOf } from '../stats/sql.js'
+import { rowsOf } from '../../db/raw.js'
 import { deleteRejectedPhotos, eraseExpiredContacts, removePhotoFiles } from './service.js'
 
 /** Names the advisory lock of the retention job (the event-order lock is 0x6e61626a). */

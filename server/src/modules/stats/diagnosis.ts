@@ -4,7 +4,8 @@ import type { Category } from '@nabij/shared/domain/categories'
 import type { Db } from '../../db/connect.js'
 import { RangeInvalid } from '../../errors.js'
 import { countFigure, suppressBreakdown } from './suppression.js'
-import { rowsOf, timezone } from './sql.js'
+import { rowsOf } from '../../db/raw.js'
+import { timezone } from './sql.js'
 import { assertZone } from './service.js'
 
 export const defaultCellMeters = 250

@@ -6,7 +6,8 @@ import type { Db } from '../../db/connect.js'
 import { zones } from '../../db/schema.js'
 import { RangeInvalid, ZoneNotFound } from '../../errors.js'
 import { countFigure, measureFigure, shareFigure, suppressBreakdown } from './suppression.js'
-import { addMonths, brusselsMonth, monthsBetween, rowsOf, timezone } from './sql.js'
+import { rowsOf } from '../../db/raw.js'
+import { addMonths, brusselsMonth, monthsBetween, timezone } from './sql.js'
 
 export const maxStatsMonths = 36
 

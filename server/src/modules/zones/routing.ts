@@ -4,7 +4,7 @@ import type { Queue } from '@nabij/shared/domain/statuses'
 import type { Db } from '../../db/connect.js'
 import { routingRules, staffUsers, zoneOfficers, zones } from '../../db/schema.js'
 import { activeAssignmentOn, brusselsDate } from '../staff/access.js'
-import { rowsOf } from '../stats/sql.js'
+import { rowsOf } from '../../db/raw.js'
 import { zoneIndex, zonesFingerprintSql, type ZoneHit } from './spatial-index.js'
 
 export interface RouteDecision {

@@ -3,7 +3,7 @@ import Flatbush from 'flatbush'
 import { isNull, sql } from 'drizzle-orm'
 import type { Db } from '../../db/connect.js'
 import { zones } from '../../db/schema.js'
-import { rowsOf } from '../stats/sql.js'
+import { rowsOf } from '../../db/raw.js'
 import { polygonsOf, ringArea, type ZoneGeometry } from './geojson.js'
 
 export interface ZoneHit {

@@ -153,6 +153,7 @@ describe('what a flag found, for the moderator\'s language', () => {
       { country: 'BE', type: 'mobile' }, { country: 'BE', type: 'fixed_line' }, { country: 'TR', type: 'mobile' },
     ])
     expect(details('Rekening BE68 5390 0754 7034.', 'nl', 'iban')).toEqual([{ country: 'BE' }])
+    expect(details('Rijksregisternummer 85.07.30-033.28.', 'nl', 'national_number')).toEqual([{ country: 'BE' }])
     expect(details('Auto 12-ZTG-4 en ABC-123.', 'nl', 'licence_plate')).toEqual([{ country: 'NL' }, { country: 'BE', format: 'old' }])
     expect(details('Die KUTMAROKKANEN van hiernaast.', 'nl', 'slur')).toEqual([{ target: 'north_african' }])
     expect(details('HELP!!!!!!!!! kopen kopen kopen kopen kopen', 'nl', 'repeated_characters')).toEqual([{ text: '!', count: 9 }, { text: 'kopen', count: 5 }])

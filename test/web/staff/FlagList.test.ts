@@ -14,6 +14,8 @@ const flags = [
   aFlag('language_mismatch', 'language', { detected: 'fr', declared: 'nl' }),
   aFlag('profanity', 'abuse', {}, { reason: 'profanity (LDNOOBW list, en)' }),
   aFlag('person_name', 'personal_data', {}, { reason: 'naam van de buurman', flaggedBy: 'Nadia' }),
+  aFlag('email', 'personal_data', {}, { reason: 'e-mail address' }),
+  aFlag('national_number', 'personal_data', { country: 'BE' }, { reason: 'Belgian national register number (checksum valid)' }),
 ]
 
 describe('the flag list', () => {
@@ -33,6 +35,10 @@ describe('the flag list', () => {
     expect(items[5]).toContain('naam van de buurman')
     expect(items[5]).toContain(messages.ui.staff.moderation.flag_by.replace('{{name}}', 'Nadia'))
     expect(items.slice(0, 4).join(' ')).not.toContain('English reason')
+    // An e-mail address needs no reason beside its kind; a national number names its country.
+    expect(items[6]).not.toContain('e-mail address')
+    expect(items[7]).toContain(region)
+    expect(items[7]).not.toContain('checksum')
     expect(wrapper.text()).not.toMatch(rawKey)
     expect(missing).toEqual([])
     wrapper.unmount()

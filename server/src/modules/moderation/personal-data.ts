@@ -80,7 +80,7 @@ export function isBelgianNationalNumber(digits: string): boolean {
 
 export function findNationalNumbers(text: string): ComputedFlag[] {
   return flagsOf(text, nationalNumberPattern, 'national_number', (m) =>
-    isBelgianNationalNumber(m.slice(1, 6).join('')) ? 'Belgian national register number (checksum valid)' : null)
+    isBelgianNationalNumber(m.slice(1, 6).join('')) ? 'Belgian national register number (checksum valid)' : null, { country: 'BE' })
 }
 
 /** Two letters, two check digits, then the country's BBAN length, possibly in groups of four. */

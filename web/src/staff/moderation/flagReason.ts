@@ -8,6 +8,8 @@ import type { TFunction } from 'i18next'
  */
 export function flagReason(t: TFunction, language: string, flag: Flag): string {
   if (flag.flaggedBy !== null) return flag.reason
+  // The kind's name says it all for these; the English reason would only repeat it.
+  if (selfExplaining.has(flag.kind)) return ''
   const d = flag.details
   if (Object.keys(d).length === 0) return flag.reason
   const region = (code: unknown) => name(language, 'region', code)
@@ -15,6 +17,8 @@ export function flagReason(t: TFunction, language: string, flag: Flag): string {
   switch (flag.kind) {
     case 'phone':
       return list(language, [region(d.country), d.type ? t(`ui.staff.phone_type.${d.type}`, { defaultValue: '' }) : ''].filter(Boolean))
+    case 'national_number':
+      return region(d.country)
     case 'iban':
       return t('ui.staff.flag_reason.iban', { country: region(d.country) })
     case 'licence_plate':
@@ -35,6 +39,8 @@ export function flagReason(t: TFunction, language: string, flag: Flag): string {
       return ''
   }
 }
+
+const selfExplaining = new Set<Flag['kind']>(['email', 'address', 'link'])
 
 function list(language: string, parts: string[]): string {
   try {

@@ -50,6 +50,9 @@ async function insertFlags(tx: Db, rows: readonly { reportId: number; updateId?:
 
 type ReportRow = typeof reports.$inferSelect
 
+/** Reports checked between two turns of the event loop. */
+const flagSlice = 4
+
 /**
  * The flags that need other reports, for a whole batch in one query: per report, its near-duplicate candidates
  * (the `candidates` latest of its zone and category in the days before, still standing, close by) and how often the
@@ -139,7 +142,10 @@ async function flagReports(tx: Db, rows: ReportRow[]): Promise<Map<number, Compu
   const detected: { id: number; language: string | null }[] = []
   const fresh: { reportId: number; flag: ComputedFlag }[] = []
   const related = await findRelated(tx, rows)
-  for (const report of rows) {
+  for (const [i, report] of rows.entries()) {
+    // A report's checks take up to a millisecond of the app's thread: let waiting requests in between a few, so a
+    // batch never holds intake answers back for its whole length.
+    if (i > 0 && i % flagSlice === 0) await new Promise((resolve) => setImmediate(resolve))
     const { flags, detectedLanguage } = computeFlags(report.description, { language: report.language })
     flags.push(...related.get(report.id) ?? [])
     // Never flagged means no flags to replace: the first pass only inserts.
